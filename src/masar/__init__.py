@@ -1,0 +1,1 @@
+"""Masar: e-services of a ministry of Hajj and Umrah."""

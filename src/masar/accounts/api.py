@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from masar.accounts import selectors, services
+from masar.accounts.models import TokenScope, User
+from masar.accounts.permissions import MasarPermission
+from masar.core.api.schema import error_responses
+
+
+class OrganizationBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    code = serializers.CharField()
+    name_en = serializers.CharField()
+    name_ar = serializers.CharField()
+
+
+class MeApi(APIView):
+    permission_classes = [MasarPermission]
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        username = serializers.CharField()
+        full_name = serializers.CharField(source="get_full_name")
+        full_name_ar = serializers.CharField()
+        is_service_account = serializers.BooleanField()
+        organization = OrganizationBriefSerializer(allow_null=True)
+        roles = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(responses={200: OutputSerializer}, summary="Who am I")
+    def get(self, request: Request) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        data = self.OutputSerializer(user).data
+        data["roles"] = sorted(user.roles)
+        return Response(data)
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    scopes = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+
+
+class TokenListApi(APIView):
+    """The caller's own API tokens."""
+
+    permission_classes = [MasarPermission]
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=100)
+        scopes = serializers.ListField(
+            child=serializers.ChoiceField(choices=TokenScope.choices),
+            default=[TokenScope.READ, TokenScope.WRITE],
+        )
+        expires_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    class CreatedSerializer(TokenOutputSerializer):
+        secret = serializers.CharField(help_text="Shown once; store it now.")
+
+    @extend_schema(responses={200: TokenOutputSerializer(many=True)}, summary="My tokens")
+    def get(self, request: Request) -> Response:
+        tokens = selectors.token_list(user=request.user)  # type: ignore[arg-type]
+        return Response(TokenOutputSerializer(tokens, many=True).data)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: CreatedSerializer, **error_responses(400, 403)},
+        summary="Create a token for myself",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user: User = request.user  # type: ignore[assignment]
+        token, secret = services.token_create(actor=user, user=user, **data.validated_data)
+        body: dict[str, Any] = dict(TokenOutputSerializer(token).data)
+        body["secret"] = secret
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class TokenRevokeApi(APIView):
+    permission_classes = [MasarPermission]
+
+    @extend_schema(request=None, responses={200: TokenOutputSerializer, **error_responses(404)})
+    def post(self, request: Request, token_id: int) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        token = services.token_revoke(actor=user, token_id=token_id, owner=user)
+        return Response(TokenOutputSerializer(token).data)

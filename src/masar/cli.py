@@ -1,0 +1,40 @@
+"""The `masar` command: Django's management commands with Masar's settings.
+
+`masar migrate`, `masar runserver`, `masar demo-seed`, `masar worker`, `masar token create`,
+`masar audit verify`, `masar mrz check` ... Dashes in a command name are accepted for
+underscores. `masar mrz` is pure Python and runs without settings or a database.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    # django-tasks-db's worker, under the name operators expect.
+    "worker": "db_worker",
+}
+
+
+def settings_module() -> str:
+    env = os.environ.get("MASAR_ENV", "development").lower()
+    return "masar.settings.production" if env == "production" else "masar.settings.base"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "mrz":
+        from masar.documents.cli import main as mrz_main
+
+        return mrz_main(args[1:])
+    if args and not args[0].startswith("-"):
+        args[0] = ALIASES.get(args[0], args[0].replace("-", "_"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["masar", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

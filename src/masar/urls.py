@@ -1,0 +1,28 @@
+"""Masar's URL map: the REST API under /api/v1/, the pages at the root."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("masar.accounts.api_urls")),
+    path("", include("masar.operators.api_urls")),
+    path("", include("masar.seasons.api_urls")),
+    path("", include("masar.integration.api_urls")),
+    path("", include("masar.applications.api_urls")),
+    path("", include("masar.core.api_urls")),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("masar.applications.urls")),
+    path("", include("masar.web.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils.translation import get_language
+
+from masar.core.dates import both_calendars, hijri_display
+
+register = template.Library()
+
+
+@register.filter
+def hijri(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return hijri_display(value, get_language())
+
+
+@register.filter
+def dual_date(value: dt.date | dt.datetime | None) -> str:
+    """A date in the Hijri and the Gregorian calendar, in the page's language."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return both_calendars(value, get_language())
+
+
+@register.filter
+def localized_name(obj: object) -> str:
+    display = getattr(obj, "display_name", None)
+    if callable(display):
+        try:
+            return str(display(get_language() or "ar"))
+        except TypeError:
+            return str(display())
+    return str(obj)
+
+
+@register.simple_tag
+def percent(part: int, whole: int) -> str:
+    if not whole:
+        return "0%"
+    return f"{100 * part / whole:.0f}%"

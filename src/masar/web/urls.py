@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from masar.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("otp/", views.otp, name="otp"),
+    path("companies/", views.companies, name="companies"),
+    path("companies/<int:company_id>/", views.company_detail, name="company"),
+    path("agents/", views.agents, name="agents"),
+    path("seasons/", views.seasons, name="seasons"),
+    path("seasons/<int:season_id>/", views.season_detail, name="season"),
+    path("audit/", views.audit, name="audit"),
+]

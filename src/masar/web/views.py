@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from masar.accounts.models import User
+from masar.accounts.roles import Role
+from masar.core.errors import MasarError
+from masar.core.selectors import audit_list
+from masar.operators import selectors as operator_selectors
+from masar.operators import services as operator_services
+from masar.seasons import selectors as season_selectors
+from masar.web.selectors import home_summary
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["demo"] = settings.MASAR_ENV != "production"
+        return context
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", home_summary(actor=_actor(request)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp(request: HttpRequest) -> HttpResponse:
+    """Enrol a TOTP device (first time) or verify a code from it (each sign-in)."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="masar", confirmed=False)
+    assert device is not None
+    error = ""
+    if request.method == "POST":
+        token = request.POST.get("token", "").strip()
+        if token.isdigit() and device.verify_token(token):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("Second factor verified."))
+            return redirect("web:home")
+        error = _("That code is not valid. Check your device's clock and try again.")
+    context: dict[str, Any] = {"enrolling": enrolling, "error": error}
+    if enrolling:
+        qr = segno.make(device.config_url, error="m")
+        context["qr_svg"] = base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "web/otp.html", context)
+
+
+@login_required
+def companies(request: HttpRequest) -> HttpResponse:
+    qs = operator_selectors.company_list(actor=_actor(request))
+    if status := request.GET.get("status"):
+        qs = qs.filter(status=status)
+    if q := request.GET.get("q", "").strip():
+        qs = qs.filter(organization__name_en__icontains=q) | qs.filter(
+            organization__name_ar__icontains=q
+        )
+    page = Paginator(qs.order_by("organization__code"), 25).get_page(request.GET.get("page"))
+    htmx = request.headers.get("HX-Request") == "true"
+    template = "web/partials/company_rows.html" if htmx else "web/companies.html"
+    return render(request, template, {"page": page, "status": status or "", "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
+    actor = _actor(request)
+    company = get_object_or_404(
+        operator_selectors.company_list(actor=actor),
+        pk=company_id,
+    )
+    can_act = actor.has_role(Role.LICENSING_OFFICER, Role.SUPERVISOR) and (
+        actor.organization is not None and actor.organization.kind == "mohu"
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "").strip()
+        try:
+            if action == "suspend":
+                operator_services.company_suspend(actor=actor, company=company, reason=reason)
+                messages.success(request, _("The company is suspended."))
+            elif action == "reinstate":
+                operator_services.company_reinstate(actor=actor, company=company, reason=reason)
+                messages.success(request, _("The company is reinstated."))
+            elif action == "revoke":
+                operator_services.company_revoke(actor=actor, company=company, reason=reason)
+                messages.success(request, _("The company's licence is cancelled."))
+            else:
+                messages.error(request, _("Unknown action."))
+        except MasarError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("web:company", company_id=company.pk)
+    contracts = operator_selectors.contract_list(actor=actor).filter(company=company)
+    history = audit_list(actor=actor).filter(
+        target_type="operators.company", target_id=str(company.pk)
+    )[:20]
+    return render(
+        request,
+        "web/company_detail.html",
+        {"company": company, "contracts": contracts, "history": history, "can_act": can_act},
+    )
+
+
+@login_required
+def agents(request: HttpRequest) -> HttpResponse:
+    qs = operator_selectors.agent_list(actor=_actor(request))
+    if country := request.GET.get("country", "").strip().upper():
+        qs = qs.filter(country=country)
+    page = Paginator(qs.order_by("country", "organization__code"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "web/agents.html", {"page": page, "country": country})
+
+
+@login_required
+def seasons(request: HttpRequest) -> HttpResponse:
+    items = season_selectors.season_list(actor=_actor(request))
+    return render(request, "web/seasons.html", {"seasons": items})
+
+
+@login_required
+def season_detail(request: HttpRequest, season_id: int) -> HttpResponse:
+    season = get_object_or_404(season_selectors.season_list(actor=_actor(request)), pk=season_id)
+    quotas = season_selectors.quota_list(actor=_actor(request), season=season)
+    return render(
+        request, "web/season_detail.html", {"season": season, "quotas": quotas.order_by("-limit")}
+    )
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    qs = audit_list(actor=_actor(request)).select_related("organization")
+    if action := request.GET.get("action", "").strip():
+        qs = qs.filter(action=action)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit.html", {"page": page, "action": action})
