@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         return mrz_main(args[1:])
     if args and not args[0].startswith("-"):
         args[0] = ALIASES.get(args[0], args[0].replace("-", "_"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings_module()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["masar", *args])
