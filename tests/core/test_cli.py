@@ -7,9 +7,8 @@ import sys
 
 import pytest
 
-from masar.documents import generate_td3
-
 from masar.cli import main, settings_module
+from masar.documents import generate_td3
 
 
 def test_settings_follow_masar_env(monkeypatch):
