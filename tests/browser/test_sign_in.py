@@ -15,6 +15,8 @@ def test_company_user_signs_in_in_arabic_and_sees_its_home(
     page, company_staff, company, contract, licensing_officer, season
 ):
     quota_set(actor=licensing_officer, season=season, company=company, limit=40000)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     sign_in(page, company_staff.username)
     page.wait_for_selector("#company-h")
     assert page.locator("html").get_attribute("dir") == "rtl"
@@ -23,6 +25,7 @@ def test_company_user_signs_in_in_arabic_and_sees_its_home(
     assert company.licence_number in text
     assert contract.agent.organization.name_ar in text
     assert "40,000" in text or "40000" in text
+    assert errors == []
     if os.environ.get("MASAR_SCREENSHOTS"):
         out = Path(os.environ["MASAR_SCREENSHOTS"])
         out.mkdir(parents=True, exist_ok=True)

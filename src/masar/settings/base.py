@@ -74,7 +74,8 @@ ASGI_APPLICATION = "masar.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of third-party templates (e.g. Swagger UI with CSP nonces).
+        "DIRS": [BASE_DIR / "web" / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

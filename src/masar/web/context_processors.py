@@ -7,7 +7,16 @@ from django.http import HttpRequest
 
 
 def masar(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    licensing = bool(
+        user is not None
+        and user.is_authenticated
+        and getattr(user, "organization", None) is not None
+        and user.organization.kind == "mohu"
+        and user.has_role("licensing_officer", "supervisor")
+    )
     return {
         "MASAR_ENV": settings.MASAR_ENV,
         "MASAR_OTP_REQUIRED": settings.MASAR_REQUIRE_MINISTRY_OTP,
+        "perms_licensing": licensing,
     }

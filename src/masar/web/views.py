@@ -4,10 +4,12 @@ import base64
 from typing import Any
 
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +25,8 @@ from masar.core.selectors import audit_list
 from masar.operators import selectors as operator_selectors
 from masar.operators import services as operator_services
 from masar.seasons import selectors as season_selectors
+from masar.seasons import services as season_services
+from masar.web import forms as web_forms
 from masar.web.selectors import home_summary
 
 
@@ -155,7 +159,14 @@ def season_detail(request: HttpRequest, season_id: int) -> HttpResponse:
     season = get_object_or_404(season_selectors.season_list(actor=_actor(request)), pk=season_id)
     quotas = season_selectors.quota_list(actor=_actor(request), season=season)
     return render(
-        request, "web/season_detail.html", {"season": season, "quotas": quotas.order_by("-limit")}
+        request,
+        "web/season_detail.html",
+        {
+            "season": season,
+            "quotas": quotas.order_by("-limit"),
+            "can_edit": _is_licensing(_actor(request)),
+            "quota_form": web_forms.QuotaForm(),
+        },
     )
 
 
@@ -166,3 +177,131 @@ def audit(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(action=action)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "web/audit.html", {"page": page, "action": action})
+
+
+def _is_licensing(actor: User) -> bool:
+    return (
+        actor.organization is not None
+        and actor.organization.kind == "mohu"
+        and actor.has_role(Role.LICENSING_OFFICER, Role.SUPERVISOR)
+    )
+
+
+def _apply_error(form: forms.Form, exc: MasarError) -> str:
+    """Put a service's field errors on the form; return the general message."""
+    for name, messages_ in exc.fields.items():
+        target = name if name in form.fields else None
+        for message in messages_:
+            form.add_error(target, str(message))
+    return str(exc.message)
+
+
+def _form_page(
+    request: HttpRequest, form: forms.Form, title: str, submit: str, error: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": title, "submit_label": submit, "error": error},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_license(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not _is_licensing(actor):
+        raise PermissionDenied
+    form = web_forms.CompanyLicenseForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = operator_services.company_license(actor=actor, **form.cleaned_data)
+        except MasarError as exc:
+            error = _apply_error(form, exc)
+        else:
+            messages.success(request, _("The company is licensed."))
+            return redirect("web:company", company_id=company.pk)
+    return _form_page(request, form, _("License an Umrah company"), _("License"), error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agent_register(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not _is_licensing(actor):
+        raise PermissionDenied
+    form = web_forms.AgentRegisterForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            operator_services.agent_register(actor=actor, **form.cleaned_data)
+        except MasarError as exc:
+            error = _apply_error(form, exc)
+        else:
+            messages.success(request, _("The agent is registered."))
+            return redirect("web:agents")
+    return _form_page(request, form, _("Register an overseas agent"), _("Register"), error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_register(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not _is_licensing(actor):
+        raise PermissionDenied
+    form = web_forms.ContractRegisterForm(
+        request.POST or None,
+        companies=operator_selectors.company_list(actor=actor).order_by("organization__code"),
+        agents=operator_selectors.agent_list(actor=actor).order_by("organization__code"),
+    )
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = operator_services.contract_register(actor=actor, **form.cleaned_data)
+        except MasarError as exc:
+            error = _apply_error(form, exc)
+        else:
+            messages.success(request, _("The contract is registered."))
+            return redirect("web:company", company_id=contract.company_id)
+    return _form_page(request, form, _("Register a company-agent contract"), _("Register"), error)
+
+
+@login_required
+@require_http_methods(["POST"])
+def season_quota(request: HttpRequest, season_id: int) -> HttpResponse:
+    actor = _actor(request)
+    season = get_object_or_404(season_selectors.season_list(actor=actor), pk=season_id)
+    form = web_forms.QuotaForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        holder: dict[str, Any] = {}
+        if data["holder_type"] == "company":
+            company = (
+                operator_selectors.company_list(actor=actor)
+                .filter(organization__code=data["holder"])
+                .first()
+            )
+            holder = {"company": company} if company else {}
+        elif data["holder_type"] == "agent":
+            agent = (
+                operator_selectors.agent_list(actor=actor)
+                .filter(organization__code=data["holder"])
+                .first()
+            )
+            holder = {"agent": agent} if agent else {}
+        else:
+            holder = {"country": data["holder"].strip().upper()}
+        if not holder:
+            messages.error(request, _("No company or agent has this code."))
+        else:
+            try:
+                season_services.quota_set(actor=actor, season=season, limit=data["limit"], **holder)
+            except MasarError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("The quota is set."))
+    else:
+        messages.error(request, _("Check the quota form: every field is required."))
+    return redirect("web:season", season_id=season.pk)
