@@ -103,6 +103,7 @@ AGENT_WORDS = {
 DEMO_STEP_MODULES = [
     "masar.applications.demo",
     "masar.integration.demo",
+    "masar.training.demo",
 ]
 
 

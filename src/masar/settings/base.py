@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "masar.operators",
     "masar.seasons",
     "masar.applications",
+    "masar.training",
     "masar.web",
     "masar.demo",
 ]
@@ -249,5 +250,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MASAR_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

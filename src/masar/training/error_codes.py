@@ -1,0 +1,28 @@
+from enum import StrEnum
+
+
+class TrainingError(StrEnum):
+    NOT_ALLOWED = "training_not_allowed"
+    INVALID_COURSE = "invalid_course"
+    INVALID_SESSION = "invalid_session"
+    COURSE_INACTIVE = "course_inactive"
+    SESSION_NOT_OPEN = "session_not_open"
+    SESSION_FULL = "session_full"
+    WAITLIST_FULL = "waitlist_full"
+    SESSION_CLASH = "session_clash"
+    ALREADY_ENROLLED = "already_enrolled"
+    NOT_IN_AUDIENCE = "not_in_audience"
+    SELF_ENROLMENT_CLOSED = "self_enrolment_not_allowed"
+    PREREQUISITE_MISSING = "prerequisite_missing"
+    OTHER_ORGANIZATION = "person_of_another_organization"
+    ENROLMENT_NOT_ACTIVE = "enrolment_not_active"
+    INVALID_DAY = "not_a_session_day"
+    DAY_IN_FUTURE = "attendance_day_in_future"
+    NOT_ENROLLED = "not_enrolled_in_session"
+    INVALID_SCORE = "invalid_score"
+    INVALID_IMPORT = "invalid_import"
+    SESSION_NOT_FINISHED = "session_not_finished"
+    SESSION_CLOSED = "session_closed"
+    CERTIFICATE_REVOKED = "certificate_revoked"
+    CERTIFICATE_REQUIRED = "certificate_required"
+    INVALID_REQUIREMENT = "invalid_requirement"
