@@ -46,6 +46,16 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
                 )
 
 
+@pytest.fixture(autouse=True)
+def _english_messages() -> Any:
+    """Service-level messages in English: the tests assert on them. Pages and API calls
+    choose their language per request (Arabic by default), as in production."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
@@ -149,10 +159,11 @@ def season(db: Any) -> Any:
 
 @pytest.fixture
 def api() -> Callable[[Any], APIClient]:
-    """`api(user)` is an API client signed in as that user (session); `api(None)` is anonymous."""
+    """`api(user)` is an API client signed in as that user; `api(None)` is anonymous.
+    It asks for English messages (Accept-Language), as most API clients would."""
 
     def make(user: Any | None) -> APIClient:
-        client = APIClient()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         if user is not None:
             client.force_authenticate(user=user)
         return client

@@ -14,6 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("masar.seasons.api_urls")),
     path("", include("masar.integration.api_urls")),
     path("", include("masar.applications.api_urls")),
+    path("", include("masar.screening.api_urls")),
     path("", include("masar.training.api_urls")),
     path("", include("masar.core.api_urls")),
 ]
@@ -23,6 +24,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("masar.applications.urls")),
+    path("", include("masar.integration.urls")),
+    path("", include("masar.screening.urls")),
     path("", include("masar.training.urls")),
     path("", include("masar.web.urls")),
 ]

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(user) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = client.post("/login/", {"username": user.username, "password": "masar-test-pw"})
     assert response.status_code == 302
     return client
@@ -55,7 +55,7 @@ def test_company_staff_are_not_asked_for_a_second_factor(company_staff):
 
 
 def test_demo_leaves_it_optional_and_says_so(client):
-    page = client.get("/login/").content.decode()
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "second factor (TOTP) is optional here" in page
 
 

@@ -14,5 +14,7 @@ def test_api_docs_render_offline_under_the_csp(page, live_server):
     page.wait_for_selector("text=Masar API")
     page.wait_for_selector("text=/api/v1/companies/")
     assert not [p for p in problems if "Content Security Policy" in p]
-    foreign = [u for u in requests if not u.startswith(live_server.url) and not u.startswith("data:")]
+    foreign = [
+        u for u in requests if not u.startswith(live_server.url) and not u.startswith("data:")
+    ]
     assert foreign == []

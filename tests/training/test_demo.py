@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 def cast(mohu, moi, season):
     """The demo users the training step relies on (the foundation's demo creates them)."""
     UserFactory(organization=mohu, username="hajj.trainer", roles=["trainer"])
+    UserFactory(organization=moi, username="moi.supervisor", roles=["supervisor"])
     officers = [
         UserFactory(organization=moi, username=name, roles=["border_officer"])
         for name in ("border.jed", "border.med")

@@ -58,7 +58,7 @@ class TokenListApi(APIView):
 
     permission_classes = [MasarPermission]
 
-    class InputSerializer(serializers.Serializer):
+    class TokenCreateInputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100)
         scopes = serializers.ListField(
             child=serializers.ChoiceField(choices=TokenScope.choices),
@@ -66,7 +66,7 @@ class TokenListApi(APIView):
         )
         expires_at = serializers.DateTimeField(required=False, allow_null=True)
 
-    class CreatedSerializer(TokenOutputSerializer):
+    class TokenCreatedSerializer(TokenOutputSerializer):
         secret = serializers.CharField(help_text="Shown once; store it now.")
 
     @extend_schema(responses={200: TokenOutputSerializer(many=True)}, summary="My tokens")
@@ -75,12 +75,12 @@ class TokenListApi(APIView):
         return Response(TokenOutputSerializer(tokens, many=True).data)
 
     @extend_schema(
-        request=InputSerializer,
-        responses={201: CreatedSerializer, **error_responses(400, 403)},
+        request=TokenCreateInputSerializer,
+        responses={201: TokenCreatedSerializer, **error_responses(400, 403)},
         summary="Create a token for myself",
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.TokenCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user: User = request.user  # type: ignore[assignment]
         token, secret = services.token_create(actor=user, user=user, **data.validated_data)

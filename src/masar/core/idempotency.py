@@ -9,11 +9,11 @@ after `STALE_AFTER`.
 
 from __future__ import annotations
 
-from datetime import datetime
-
+import base64
 import hashlib
+import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,9 +23,14 @@ from django.utils.translation import gettext as _
 
 from masar.core.error_codes import CoreError
 from masar.core.models import IdempotencyRecord
+from masar.core.sealing import open_bytes, seal_bytes
 
 HEADER = "Idempotency-Key"
 STALE_AFTER = timedelta(minutes=5)
+# Stored answers may hold secrets shown once (a new token, a webhook secret): sealed at rest.
+SEAL_PURPOSE = "masar.core.idempotency.v1"
+# Response headers worth replaying besides the body.
+REPLAYED_HEADERS = ("Location", "Content-Disposition")
 
 
 def _principal(request: HttpRequest) -> str | None:
@@ -36,6 +41,31 @@ def _principal(request: HttpRequest) -> str | None:
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     return None
+
+
+def _request_digest(request: HttpRequest) -> str:
+    """What makes two requests "the same": method, full path, content type and body.
+
+    Multipart bodies are hashed from the parsed form and the uploaded files' chunks:
+    reading `request.body` would fail for uploads over DATA_UPLOAD_MAX_MEMORY_SIZE, and
+    the view (DRF) can still use the parsed form after us.
+    """
+    digest = hashlib.sha256()
+    content_type = request.content_type or ""
+    digest.update(f"{request.method} {request.get_full_path()}\n{content_type}\n".encode())
+    if content_type.startswith("multipart/"):
+        for key in sorted(request.POST):
+            for value in request.POST.getlist(key):
+                digest.update(f"{key}={value}\n".encode())
+        for key in sorted(request.FILES):
+            for upload in request.FILES.getlist(key):
+                digest.update(f"{key}:{upload.name}:{upload.size}\n".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -64,9 +94,7 @@ class IdempotencyMiddleware:
             return _error(
                 400, CoreError.VALIDATION, _("Idempotency-Key is at most 200 characters.")
             )
-        digest = hashlib.sha256(
-            request.method.encode() + b" " + request.path.encode() + b"\n" + request.body
-        ).hexdigest()
+        digest = _request_digest(request)
         now = timezone.now()
         cutoff = now - timedelta(hours=settings.MASAR_IDEMPOTENCY_TTL_HOURS)
         try:
@@ -109,11 +137,16 @@ class IdempotencyMiddleware:
                     CoreError.IDEMPOTENCY_IN_PROGRESS,
                     _("A request with this key is in progress."),
                 )
+            stored = json.loads(
+                open_bytes(bytes(record.response_body or b""), purpose=SEAL_PURPOSE)
+            )
             replay = HttpResponse(
-                bytes(record.response_body or b""),
+                base64.b64decode(stored["body"]),
                 status=record.status_code,
                 content_type=record.content_type or "application/json",
             )
+            for name, value in stored["headers"].items():
+                replay[name] = value
             replay["Idempotent-Replayed"] = "true"
             return replay
 
@@ -123,9 +156,13 @@ class IdempotencyMiddleware:
             return response
         if hasattr(response, "render") and not getattr(response, "is_rendered", True):
             response.render()
+        stored = {
+            "body": base64.b64encode(response.content).decode(),
+            "headers": {name: response[name] for name in REPLAYED_HEADERS if name in response},
+        }
         IdempotencyRecord.objects.filter(pk=record.pk).update(
             status_code=response.status_code,
-            response_body=response.content,
+            response_body=seal_bytes(json.dumps(stored).encode(), purpose=SEAL_PURPOSE),
             content_type=response.get("Content-Type", ""),
         )
         return response

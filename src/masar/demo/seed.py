@@ -49,6 +49,7 @@ DEMO_USERS: list[tuple[str, str, list[str], str]] = [
     ("border.jed", "moi", [Role.BORDER_OFFICER], "Border officer, Jeddah (KAIA)"),
     ("border.med", "moi", [Role.BORDER_OFFICER], "Border officer, Madinah (PMIA)"),
     ("moi.analyst", "moi", [Role.ANALYST], "Analyst, MoI"),
+    ("moi.supervisor", "moi", [Role.SUPERVISOR], "Supervisor, MoI ports"),
 ]
 
 COUNTRIES = [
@@ -102,6 +103,7 @@ AGENT_WORDS = {
 # `demo_seed_step(*, rng, season, stdout) -> list[str]` runs after the operators exist.
 DEMO_STEP_MODULES = [
     "masar.applications.demo",
+    "masar.screening.demo",
     "masar.integration.demo",
     "masar.training.demo",
 ]

@@ -1,10 +1,16 @@
 """The catalogue of event types: each with its version, who may see it and its JSON schema.
 
-docs/events.md is the human-readable form of this table; a test keeps them in step.
+Apps register their own types with `register(EventType(...))`, from a module
+`masar/<app>/events.py` (imported by the app's `ready()`, and found by `catalogue_load()`
+in any case). docs/events.md is generated from this table by `masar events doc`; a test
+keeps the two in step.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,10 +46,101 @@ CATALOGUE: dict[str, EventType] = {}
 
 
 def register(event_type: EventType) -> EventType:
+    """Add a type to the catalogue. Registering the same definition twice is harmless; two
+    different definitions under one name are a programming error."""
+    existing = CATALOGUE.get(event_type.name)
+    if existing is not None and existing != event_type:
+        raise ValueError(f"event type {event_type.name!r} is already registered differently")
+    unknown = set(event_type.ministries) - set(ALL_MINISTRIES)
+    if unknown:
+        raise ValueError(f"event type {event_type.name!r} names unknown ministries {unknown}")
     CATALOGUE[event_type.name] = event_type
     return event_type
 
 
+def catalogue_load() -> dict[str, EventType]:
+    """The whole catalogue: imports every Masar app's `events` module, then returns it."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("masar."):
+            continue
+        module = f"{config.name}.events"
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
+    return CATALOGUE
+
+
+# What a subscriber receives (a webhook body, or one item of the feed) for every type.
+ENVELOPE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "format": "uuid", "description": "The event's unique id."},
+        "type": {"type": "string", "description": "The event type, e.g. company.suspended."},
+        "version": {"type": "integer", "description": "The version of the type's schema."},
+        "timestamp": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the state change happened (UTC).",
+        },
+        "sequence": {
+            "type": "integer",
+            "description": "Position in commit order; the feed's cursor. Gap-free, increasing.",
+        },
+        "subject": {
+            "type": "object",
+            "properties": {"type": {"type": "string"}, "id": {"type": "string"}},
+            "required": ["type", "id"],
+            "description": "The record the event is about; events of one subject keep order.",
+        },
+        "data": {"type": "object", "description": "The payload: see the type's schema."},
+    },
+    "required": ["id", "type", "version", "timestamp", "sequence", "subject", "data"],
+    "additionalProperties": False,
+}
+
+
+def schema_document(event_type: EventType) -> dict[str, Any]:
+    """The type's payload schema as a standalone JSON Schema document."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"{event_type.name} v{event_type.version}",
+        **event_type.schema,
+    }
+
+
+def schema_json(event_type: EventType) -> str:
+    return json.dumps(schema_document(event_type), indent=2, sort_keys=True, ensure_ascii=False)
+
+
+# The integration app's own types. They concern one organization only: no ministry sees them.
+register(
+    EventType(
+        "webhook.test",
+        1,
+        "A test event sent on request to one webhook subscription, to check the endpoint.",
+        _object({"subscription_id": INT, "message": STR, "requested_by": STR}),
+        ministries=(),
+        examples=[
+            {
+                "subscription_id": 7,
+                "message": "Test event from Masar",
+                "requested_by": "moi.gate",
+            }
+        ],
+    )
+)
+register(
+    EventType(
+        "webhook.disabled",
+        1,
+        "A webhook subscription was disabled because its endpoint kept failing (or answered "
+        "410 Gone). Re-enable it once the endpoint works, then replay what it missed.",
+        _object({"subscription_id": INT, "url": STR, "reason": STR, "failing_since": DATETIME}),
+        ministries=(),
+    )
+)
 register(
     EventType(
         "company.licensed",

@@ -5,7 +5,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -96,11 +96,11 @@ class _Scoped(GenericAPIView):
         return self.request.user  # type: ignore[return-value]
 
 
-class CompanyListApi(_Scoped):
+class CompanyListApi(ListAPIView, _Scoped):
     required_roles_by_method = {"POST": LICENSING}
     serializer_class = CompanyOutput
 
-    class InputSerializer(serializers.Serializer):
+    class CompanyLicenseInputSerializer(serializers.Serializer):
         code = serializers.SlugField(max_length=40)
         name_en = serializers.CharField(max_length=200)
         name_ar = serializers.CharField(max_length=200)
@@ -118,17 +118,16 @@ class CompanyListApi(_Scoped):
         return qs
 
     @extend_schema(summary="Companies the caller may see")
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(CompanyOutput(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.list(request, *args, **kwargs)
 
     @extend_schema(
-        request=InputSerializer,
+        request=CompanyLicenseInputSerializer,
         responses={201: CompanyOutput, **error_responses(400, 403, 409)},
         summary="License a company (ministry licensing officers)",
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.CompanyLicenseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         company = services.company_license(actor=self.actor(), **data.validated_data)
         return Response(CompanyOutput(company).data, status=status.HTTP_201_CREATED)
@@ -152,15 +151,16 @@ class _CompanyAction(_Scoped):
 
 
 class CompanySuspendApi(_CompanyAction):
-    class InputSerializer(ReasonInput):
+    class SuspendInputSerializer(ReasonInput):
         until = serializers.DateField(required=False, allow_null=True, default=None)
 
     @extend_schema(
-        request=InputSerializer, responses={200: CompanyOutput, **error_responses(403, 404, 409)}
+        request=SuspendInputSerializer,
+        responses={200: CompanyOutput, **error_responses(403, 404, 409)},
     )
     def post(self, request: Request, company_id: int) -> Response:
         company = self._company(company_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.SuspendInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         company = services.company_suspend(
             actor=self.actor(), company=company, **data.validated_data
@@ -196,11 +196,11 @@ class CompanyRevokeApi(_CompanyAction):
         return Response(CompanyOutput(company).data)
 
 
-class AgentListApi(_Scoped):
+class AgentListApi(ListAPIView, _Scoped):
     required_roles_by_method = {"POST": LICENSING}
     serializer_class = AgentOutput
 
-    class InputSerializer(serializers.Serializer):
+    class AgentRegisterInputSerializer(serializers.Serializer):
         code = serializers.SlugField(max_length=40)
         name_en = serializers.CharField(max_length=200)
         name_ar = serializers.CharField(max_length=200)
@@ -216,17 +216,16 @@ class AgentListApi(_Scoped):
         return qs
 
     @extend_schema(summary="Overseas agents the caller may see")
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(AgentOutput(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.list(request, *args, **kwargs)
 
     @extend_schema(
-        request=InputSerializer,
+        request=AgentRegisterInputSerializer,
         responses={201: AgentOutput, **error_responses(400, 403, 409)},
         summary="Register an overseas agent (ministry licensing officers)",
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.AgentRegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         agent = services.agent_register(actor=self.actor(), **data.validated_data)
         return Response(AgentOutput(agent).data, status=status.HTTP_201_CREATED)
@@ -241,11 +240,11 @@ class AgentDetailApi(_Scoped):
         return Response(AgentOutput(agent).data)
 
 
-class ContractListApi(_Scoped):
+class ContractListApi(ListAPIView, _Scoped):
     required_roles_by_method = {"POST": LICENSING}
     serializer_class = ContractOutput
 
-    class InputSerializer(serializers.Serializer):
+    class ContractRegisterInputSerializer(serializers.Serializer):
         company_id = serializers.IntegerField()
         agent_id = serializers.IntegerField()
         countries = serializers.ListField(child=serializers.CharField(max_length=3), min_length=1)
@@ -256,17 +255,16 @@ class ContractListApi(_Scoped):
         return selectors.contract_list(actor=self.actor())
 
     @extend_schema(summary="Company-agent contracts the caller may see")
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ContractOutput(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.list(request, *args, **kwargs)
 
     @extend_schema(
-        request=InputSerializer,
+        request=ContractRegisterInputSerializer,
         responses={201: ContractOutput, **error_responses(400, 403, 404, 409)},
         summary="Register a contract (ministry licensing officers)",
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.ContractRegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         company = get_object_or_404(

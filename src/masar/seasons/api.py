@@ -5,7 +5,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -101,11 +101,11 @@ class _Base(GenericAPIView):
         return get_object_or_404(selectors.season_list(actor=self.actor()), pk=season_id)
 
 
-class SeasonListApi(_Base):
+class SeasonListApi(ListAPIView, _Base):
     required_roles_by_method = {"POST": MINISTRY}
     serializer_class = SeasonOutput
 
-    class InputSerializer(serializers.Serializer):
+    class SeasonCreateInputSerializer(serializers.Serializer):
         code = serializers.SlugField(max_length=40)
         kind = serializers.ChoiceField(choices=SeasonKind.choices)
         hijri_year = serializers.IntegerField(min_value=1400, max_value=1600)
@@ -125,17 +125,16 @@ class SeasonListApi(_Base):
         return selectors.season_list(actor=self.actor())
 
     @extend_schema(summary="Seasons")
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(SeasonOutput(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.list(request, *args, **kwargs)
 
     @extend_schema(
-        request=InputSerializer,
+        request=SeasonCreateInputSerializer,
         responses={201: SeasonOutput, **error_responses(400, 403, 409)},
         summary="Create a season (dates in Hijri or Gregorian)",
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.SeasonCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         season = services.season_create(actor=self.actor(), **data.validated_data)
         return Response(SeasonOutput(season).data, status=status.HTTP_201_CREATED)
@@ -171,31 +170,33 @@ class SeasonRulesApi(_Base):
         return Response(RulesOutput(rules).data)
 
 
-class QuotaListApi(_Base):
+class QuotaListApi(ListAPIView, _Base):
     required_roles_by_method = {"POST": MINISTRY}
     serializer_class = QuotaOutput
 
-    class InputSerializer(serializers.Serializer):
+    class QuotaSetInputSerializer(serializers.Serializer):
         holder_type = serializers.ChoiceField(choices=QuotaHolder.choices)
         company_id = serializers.IntegerField(required=False)
         agent_id = serializers.IntegerField(required=False)
         country = serializers.CharField(required=False, max_length=3)
         limit = serializers.IntegerField(min_value=0)
 
+    def get_queryset(self) -> Any:
+        season = self.season(self.kwargs["season_id"])
+        return selectors.quota_list(actor=self.actor(), season=season).order_by("holder_type", "id")
+
     @extend_schema(summary="Quotas of a season the caller may see")
-    def get(self, request: Request, season_id: int) -> Response:
-        qs = selectors.quota_list(actor=self.actor(), season=self.season(season_id))
-        page = self.paginate_queryset(qs.order_by("holder_type", "id"))
-        return self.get_paginated_response(QuotaOutput(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.list(request, *args, **kwargs)
 
     @extend_schema(
-        request=InputSerializer,
+        request=QuotaSetInputSerializer,
         responses={200: QuotaOutput, **error_responses(400, 403, 404, 409)},
         summary="Set the quota of a company, an agent or a country",
     )
     def post(self, request: Request, season_id: int) -> Response:
         season = self.season(season_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.QuotaSetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         holder_type = values["holder_type"]

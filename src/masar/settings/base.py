@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "masar.operators",
     "masar.seasons",
     "masar.applications",
+    "masar.screening",
     "masar.training",
     "masar.web",
     "masar.demo",
@@ -194,7 +197,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ScreeningDecisionEnum": "masar.screening.models.Decision",
+        "ScreeningRejectionCodeEnum": "masar.screening.models.RejectionCode",
+        "ScreeningReviewStatusEnum": "masar.screening.models.ReviewStatus",
+        "WatchlistImportStatusEnum": "masar.screening.models.ImportStatus",
+        "WatchlistImportFormatEnum": "masar.screening.models.ImportFormat",
+        "CompanyStatusEnum": "masar.operators.models.CompanyStatus",
+        "AgentStatusEnum": "masar.operators.models.AgentStatus",
+        "ContractStatusEnum": "masar.operators.models.ContractStatus",
+        "ApplicationStatusEnum": "masar.applications.states.ApplicationStatus",
+    },
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "masar token"}
@@ -241,6 +254,28 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("MASAR_FROM_EMAIL", "masar@localhost")
+
+# Webhooks: plain-HTTP endpoints on loopback for the demo and tests; private networks
+# refused in production (see docs/integration.md for the other MASAR_WEBHOOK_* settings).
+MASAR_WEBHOOKS_ALLOW_HTTP_LOCALHOST = env_bool(
+    "MASAR_WEBHOOKS_ALLOW_HTTP_LOCALHOST", default=not PRODUCTION
+)
+# Private and loopback addresses are refused whenever plain-HTTP loopback is not allowed,
+# unless MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS says otherwise.
+if env_str("MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS"):
+    MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS = env_bool("MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS")
+
+# Manifests and crossing batches are posted as large bodies.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MASAR_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Review deadline of referrals raised by Masar's own records (bans, previous refusals);
+# watchlist hits use their list's own deadline.
+MASAR_SCREENING_RECORDS_SLA_HOURS = env_int("MASAR_SCREENING_RECORDS_SLA_HOURS", 24)
+
+# Visa seal signing keys live outside the database (docs/visa-seal.md).
+MASAR_KEYS_DIR = Path(env_str("MASAR_KEYS_DIR", str(VAR_DIR / "keys")))
+MASAR_KEYS_PASSPHRASE = env_str("MASAR_KEYS_PASSPHRASE")
 
 # How long Idempotency-Key records are kept before they may be pruned.
 MASAR_IDEMPOTENCY_TTL_HOURS = env_int("MASAR_IDEMPOTENCY_TTL_HOURS", 48)

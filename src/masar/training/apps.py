@@ -7,4 +7,7 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training programmes and certificates"
 
     def ready(self) -> None:
-        from masar.training import events  # noqa: F401 - registers the event types
+        from masar.training import (
+            events,  # noqa: F401 - registers the event types
+            periodic,  # noqa: F401 - registers the periodic jobs
+        )

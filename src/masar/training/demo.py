@@ -10,9 +10,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from masar.accounts.models import Organization, User
+from masar.accounts.models import User
 from masar.accounts.roles import Role
-from masar.accounts.services import user_create
 from masar.core.dates import riyadh_today
 from masar.core.errors import Forbidden
 from masar.seasons.models import Season
@@ -62,18 +61,7 @@ def _run(
 def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[str]:
     today = riyadh_today()
     trainer = User.objects.get(username="hajj.trainer")
-    moi = Organization.objects.get(code="moi")
-    moi_supervisor = user_create(
-        actor=None,
-        organization=moi,
-        username="moi.supervisor",
-        password=None,
-        roles=[Role.SUPERVISOR],
-        first_name="Supervisor",
-        last_name="MoI ports",
-    )
-    moi_supervisor.password = trainer.password  # the demo password, like every demo user
-    moi_supervisor.save(update_fields=["password"])
+    moi_supervisor = User.objects.get(username="moi.supervisor")
 
     esystem = _course(
         trainer,

@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from masar.screening.access import is_screening_analyst
+
 
 def masar(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -19,4 +21,10 @@ def masar(request: HttpRequest) -> dict[str, Any]:
         "MASAR_ENV": settings.MASAR_ENV,
         "MASAR_OTP_REQUIRED": settings.MASAR_REQUIRE_MINISTRY_OTP,
         "perms_licensing": licensing,
+        "perms_screening": bool(
+            user is not None and user.is_authenticated and is_screening_analyst(user)
+        ),
+        "perms_supervisor": bool(
+            user is not None and user.is_authenticated and user.has_role("supervisor")
+        ),
     }

@@ -4,7 +4,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,7 +30,7 @@ class AuditOutput(serializers.ModelSerializer):
         ]
 
 
-class AuditListApi(GenericAPIView):
+class AuditListApi(ListAPIView):
     """The audit trail, scoped: ministries read all of it, others their own organization's."""
 
     permission_classes = [MasarPermission]
@@ -55,6 +55,5 @@ class AuditListApi(GenericAPIView):
         ],
         summary="Audit trail",
     )
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(AuditOutput(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.list(request, *args, **kwargs)

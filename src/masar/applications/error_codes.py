@@ -1,0 +1,26 @@
+from enum import StrEnum
+
+
+class ApplicationsError(StrEnum):
+    NOT_ALLOWED = "not_allowed"
+    GROUP_NOT_FOUND = "group_not_found"
+    APPLICATION_NOT_FOUND = "application_not_found"
+    JOB_NOT_FOUND = "manifest_job_not_found"
+    NO_CONTRACT = "no_active_contract"
+    SEASON_CLOSED = "season_closed"
+    INVALID_PACKAGE = "invalid_package"
+    INVALID_PILGRIM = "invalid_pilgrim"
+    INVALID_MRZ = "invalid_mrz"
+    INVALID_PHOTO = "invalid_photo"
+    PASSPORT_DUPLICATE = "passport_has_open_application"
+    INVALID_TRANSITION = "invalid_transition"
+    REASON_REQUIRED = "reason_required"
+    NOT_ELIGIBLE = "not_eligible"
+    COMPANY_SUSPENDED = "company_suspended"
+    COMPANY_REVOKED = "company_revoked"
+    NOT_EDITABLE = "application_not_editable"
+    MANIFEST_RUNNING = "manifest_import_running"
+    INVALID_MANIFEST = "invalid_manifest"
+    MANIFEST_TOO_LARGE = "manifest_too_large"
+    JOB_NOT_RESUMABLE = "manifest_job_not_resumable"
+    REPORT_NOT_READY = "manifest_report_not_ready"

@@ -1,0 +1,198 @@
+"""Pages of applications: lists with the company's bulk decisions, one application with
+its history and the actions its viewer may take, and correcting a returned one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from masar.applications import selectors, services
+from masar.applications.forms import PilgrimForm, ReasonForm, add_service_errors
+from masar.applications.models import Application
+from masar.applications.pilgrim_input import FIELDS
+from masar.applications.services.transitions import transition_allowed
+from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
+from masar.applications.views.common import actor_of, is_agent, is_company
+from masar.core.errors import MasarError, Unprocessable
+
+
+@login_required
+def applications(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    qs = selectors.application_list(actor=actor)
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    if q := request.GET.get("q", "").strip():
+        qs = qs.filter(pilgrim__passport_number=q.upper()) | qs.filter(number=q.upper())
+    page = Paginator(qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/applications.html",
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": ApplicationStatus.choices,
+            "counts": selectors.status_counts(selectors.application_list(actor=actor)),
+            "can_decide": is_company(actor),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_required
+@require_POST
+def applications_bulk(request: HttpRequest) -> HttpResponse:
+    """The company approves or returns the applications ticked in a list."""
+    actor = actor_of(request)
+    if not is_company(actor):
+        raise Http404
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    visible = list(
+        selectors.application_list(actor=actor).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    action = request.POST.get("action")
+    if not visible:
+        messages.error(request, _("Tick at least one application."))
+        return _back(request, "applications:applications")
+    try:
+        if action == "approve":
+            result = services.applications_company_approve(actor=actor, application_ids=visible)
+            done = _("%(n)d applications approved and sent to screening.")
+        elif action == "return":
+            result = services.applications_return(
+                actor=actor, application_ids=visible, reason=request.POST.get("reason", "")
+            )
+            done = _("%(n)d applications returned to the agent.")
+        else:
+            raise Http404
+    except MasarError as exc:
+        messages.error(request, str(exc.message))
+        return _back(request, "applications:applications")
+    if result.done:
+        messages.success(request, done % {"n": len(result.done)})
+    for pk, failures in result.refused.items():
+        number = Application.objects.filter(pk=pk).values_list("number", flat=True).first()
+        messages.error(request, f"{number}: " + "; ".join(f.message for f in failures))
+    return _back(request, "applications:applications")
+
+
+def _actions(actor: Any, app: Application) -> list[str]:
+    return [
+        name
+        for name in ("submit", "withdraw", "company_approve", "return")
+        if app.status in TRANSITIONS[name].sources
+        and transition_allowed(actor, TRANSITIONS[name], app)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    app = get_object_or_404(selectors.application_list(actor=actor), pk=application_id)
+    failures: list[dict[str, str]] = []
+    reason_form = ReasonForm(request.POST or None)
+    status_code = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "submit":
+                services.application_submit(actor=actor, application=app)
+                messages.success(request, _("Submitted to the company."))
+            elif action == "withdraw":
+                services.application_withdraw(actor=actor, application=app, reason=reason)
+                messages.success(request, _("The application is withdrawn."))
+            elif action == "company_approve":
+                services.application_company_approve(actor=actor, application=app)
+                messages.success(request, _("Approved: the application goes to screening."))
+            elif action == "return":
+                services.application_return(actor=actor, application=app, reason=reason)
+                messages.success(request, _("Returned to the agent."))
+            else:
+                raise Http404
+        except Unprocessable as exc:
+            status_code = 422
+            failures = [
+                {"field": name, **item} for name, items in exc.fields.items() for item in items
+            ]
+            messages.error(request, str(exc.message))
+        except MasarError as exc:
+            status_code = exc.status
+            messages.error(request, str(exc.message))
+        else:
+            return redirect("applications:application", application_id=app.pk)
+        app = get_object_or_404(selectors.application_list(actor=actor), pk=application_id)
+    return render(
+        request,
+        "applications/application_detail.html",
+        {
+            "app": app,
+            "pilgrim": app.pilgrim,
+            "history": selectors.application_history(application=app),
+            "actions": _actions(actor, app),
+            "can_edit": app.status in EDITABLE_STATUSES
+            and is_agent(actor)
+            and app.agent.organization_id == actor.organization_id,
+            "failures": failures,
+            "reason_form": reason_form,
+        },
+        status=status_code,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    app = get_object_or_404(selectors.application_list(actor=actor), pk=application_id)
+    if not is_agent(actor) or app.status not in EDITABLE_STATUSES:
+        raise Http404
+    person = app.pilgrim
+    initial = {name: getattr(person, name) for name in FIELDS}
+    form = PilgrimForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                actor=actor,
+                application=app,
+                pilgrim=form.pilgrim_values(),
+                photo=form.cleaned_data.get("photo"),
+            )
+        except MasarError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The pilgrim's data are saved."))
+            return redirect("applications:application", application_id=app.pk)
+    return render(
+        request,
+        "applications/pilgrim_form.html",
+        {"form": form, "group": app.group, "application": app},
+    )
+
+
+@login_required
+def application_photo(request: HttpRequest, application_id: int) -> FileResponse:
+    """The pilgrim's photo, to those who may see the application only."""
+
+    app = get_object_or_404(selectors.application_list(actor=actor_of(request)), pk=application_id)
+    if not app.pilgrim.photo:
+        raise Http404
+    return FileResponse(app.pilgrim.photo.open("rb"))

@@ -1,0 +1,1 @@
+"""Security screening of applicants against watchlists (name matching core)."""

@@ -1,0 +1,49 @@
+"""Which words of a name a hit matched, for showing a hit beside the applicant.
+
+The matcher compares normalized tokens (``"Abd al-Rahman"`` is one token ``abdulrahman``);
+a page shows the names as written. A written word is marked when one of its own tokens is a
+matched token, or, for a word of three letters or more, is part of one (so "Abd" and
+"al-Rahman" are both marked for ``abdulrahman``). Pure Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from masar.screening.names import name_tokens
+
+_WORDS = re.compile(r"(\s+)")
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    marked: bool
+
+
+def _is_matched(word: str, matched: frozenset[str]) -> bool:
+    for token in name_tokens(word):
+        if token in matched:
+            return True
+        if len(token) >= 3 and any(token in m for m in matched):
+            return True
+    return False
+
+
+def highlight(text: str, matched_tokens: Iterable[str]) -> list[Segment]:
+    """``text`` cut into segments (words and the spaces between them), matched words marked."""
+    matched = frozenset(t for t in matched_tokens if t)
+    segments: list[Segment] = []
+    for part in _WORDS.split(text):
+        if not part:
+            continue
+        marked = not part.isspace() and bool(matched) and _is_matched(part, matched)
+        segments.append(Segment(part, marked))
+    return segments
+
+
+def shared_tokens(a: str, b: str) -> frozenset[str]:
+    """Tokens two names have in common (for hits scored without token pairs)."""
+    return frozenset(name_tokens(a)) & frozenset(name_tokens(b))

@@ -1,0 +1,1 @@
+"""Visas: decisions, issuance, the visible digital seal on each e-visa, and its verification."""

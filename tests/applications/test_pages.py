@@ -1,0 +1,246 @@
+"""The agent and company pages, in Arabic and English."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from masar.applications.models import Application, Group, ManifestJob
+from masar.applications.services import application_submit
+from masar.applications.states import ApplicationStatus
+from masar.core.dates import riyadh_today
+from tests.applications.factories import pilgrim_values
+from tests.applications.manifest_files import csv_bytes, manifest_row, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user, language: str = "en") -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
+def test_pages_need_a_sign_in(client, group):
+    for url in ("/groups/", "/applications/", f"/groups/{group.pk}/", "/groups/new/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+
+
+def test_group_page_is_arabic_and_rtl_by_default(agent_staff, group, draft):
+    html = _client(agent_staff, "ar").get(f"/groups/{group.pk}/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert draft.number in html
+    assert '<th scope="col">' in html
+
+
+def test_agent_creates_a_group_from_the_page(agent_staff, season, company, contract):
+    arrival = riyadh_today() + dt.timedelta(days=20)
+    client = _client(agent_staff)
+    page = client.get("/groups/new/").content.decode()
+    assert company.organization.name_en in page
+    response = client.post(
+        "/groups/new/",
+        {
+            "name": "Surabaya 3",
+            "season": season.pk,
+            "company": company.pk,
+            "hotel_contract_number": "HC-1",
+            "makkah_nights": 8,
+            "madinah_nights": 4,
+            "ground_transport": "Coach",
+            "arrival_flight": "GA 980",
+            "arrival_port": "JED",
+            "arrival_date": arrival.isoformat(),
+            "departure_flight": "GA 981",
+            "departure_port": "MED",
+            "departure_date": (arrival + dt.timedelta(days=12)).isoformat(),
+        },
+    )
+    group = Group.objects.get(name="Surabaya 3")
+    assert response.status_code == 302
+    assert response["Location"] == f"/groups/{group.pk}/"
+    assert (group.makkah_nights, group.arrival_port) == (8, "JED")
+
+
+def test_group_form_shows_service_errors_next_to_fields(agent_staff, season, company, contract):
+    response = _client(agent_staff).post(
+        "/groups/new/",
+        {
+            "name": "x",
+            "season": season.pk,
+            "company": company.pk,
+            "makkah_nights": 0,
+            "madinah_nights": 0,
+            "arrival_port": "J1D",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html
+    assert "A port is its three-letter code" in html
+    assert Group.objects.count() == 0
+
+
+def test_mrz_paste_fills_the_form(agent_staff, group):
+    values = pilgrim_values(surname="Hidayat", given_names="Muhammad Rizki", sex="M")
+    response = _client(agent_staff).post(
+        "/applications/mrz/", {"mrz": values["mrz"]}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="HIDAYAT"' in html
+    assert 'value="MUHAMMAD RIZKI"' in html
+    assert f'value="{values["passport_number"]}"' in html
+    assert 'value="M" selected' in html
+    assert "The MRZ is valid" in html
+
+
+def test_mrz_paste_with_a_bad_check_digit_says_so(agent_staff, group):
+    line1, line2 = pilgrim_values()["mrz"].split("\n")
+    broken = line2[:9] + str((int(line2[9]) + 1) % 10) + line2[10:]
+    html = (
+        _client(agent_staff)
+        .post("/applications/mrz/", {"mrz": f"{line1}\n{broken}"})
+        .content.decode()
+    )
+    assert 'role="alert"' in html
+    assert "document_number" in html
+
+
+def test_agent_adds_a_pilgrim_and_submits_from_the_pages(agent_staff, group, quotas):
+    values = pilgrim_values()
+    client = _client(agent_staff)
+    response = client.post(
+        f"/groups/{group.pk}/pilgrims/new/",
+        {
+            "mrz": values["mrz"],
+            "passport_issue_date": values["passport_issue_date"].isoformat(),
+            "vaccine_type": "conjugate",
+            "vaccine_date": values["vaccine_date"].isoformat(),
+        },
+    )
+    app = Application.objects.get()
+    assert response["Location"] == f"/applications/{app.pk}/"
+    page = client.get(f"/applications/{app.pk}/").content.decode()
+    assert 'value="submit"' in page and 'value="withdraw"' in page
+    response = client.post(f"/applications/{app.pk}/", {"action": "submit"})
+    assert response.status_code == 302
+    assert Application.objects.get(pk=app.pk).status == ApplicationStatus.SUBMITTED
+
+
+def test_a_refused_submission_lists_every_rule(agent_staff, make_draft):
+    app = make_draft(
+        vaccine_date=None,
+        vaccine_type="",
+        passport_expiry_date=riyadh_today() + dt.timedelta(days=30),
+    )
+    response = _client(agent_staff).post(f"/applications/{app.pk}/", {"action": "submit"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'role="alert"' in html
+    assert "passport_validity" in html and "vaccination_present" in html
+    assert Application.objects.get(pk=app.pk).status == ApplicationStatus.DRAFT
+
+
+def test_company_approves_and_returns_in_bulk(agent_staff, company_staff, make_draft):
+    apps = [make_draft() for _ in range(3)]
+    for app in apps:
+        application_submit(actor=agent_staff, application=app)
+    client = _client(company_staff)
+    page = client.get("/applications/?status=submitted").content.decode()
+    for app in apps:
+        assert f'value="{app.pk}"' in page
+    client.post(
+        "/applications/bulk/",
+        {"action": "approve", "ids": [apps[0].pk, apps[1].pk], "next": "/applications/"},
+    )
+    client.post(
+        "/applications/bulk/",
+        {"action": "return", "ids": [apps[2].pk], "reason": "Photo is blurred"},
+    )
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert [statuses[a.pk] for a in apps] == ["screening", "screening", "returned"]
+    assert Application.objects.get(pk=apps[2].pk).status_reason == "Photo is blurred"
+
+
+def test_agent_cannot_use_the_company_bulk_page(agent_staff, make_draft):
+    app = make_draft()
+    application_submit(actor=agent_staff, application=app)
+    response = _client(agent_staff).post(
+        "/applications/bulk/", {"action": "approve", "ids": [app.pk]}
+    )
+    assert response.status_code == 404
+    assert Application.objects.get(pk=app.pk).status == ApplicationStatus.SUBMITTED
+
+
+def test_other_organizations_get_404_on_pages(other_agent_staff, other_company_staff, group, draft):
+    for user in (other_agent_staff, other_company_staff):
+        client = _client(user)
+        for url in (
+            f"/groups/{group.pk}/",
+            f"/applications/{draft.pk}/",
+            f"/applications/{draft.pk}/edit/",
+        ):
+            assert client.get(url).status_code == 404
+        assert client.post(f"/applications/{draft.pk}/", {"action": "withdraw"}).status_code == 404
+    assert Application.objects.get(pk=draft.pk).status == ApplicationStatus.DRAFT
+
+
+def test_manifest_upload_page_and_live_progress(
+    agent_staff, group, django_capture_on_commit_callbacks
+):
+    client = _client(agent_staff)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            f"/groups/{group.pk}/manifests/",
+            {"file": upload(csv_bytes([manifest_row(), manifest_row()])), "mode": "keep_valid"},
+        )
+    job = ManifestJob.objects.get()
+    assert response["Location"] == f"/applications/imports/{job.pk}/"
+    page = client.get(f"/applications/imports/{job.pk}/").content.decode()
+    assert 'hx-trigger="every 1s"' in page
+    assert "<progress" in page
+    from masar.applications.services import manifest_job_run
+
+    manifest_job_run(job_id=job.pk)
+    partial = client.get(
+        f"/applications/imports/{job.pk}/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "hx-trigger" not in partial  # finished: the polling stops
+    assert "<html" not in partial
+    assert f"/applications/imports/{job.pk}/report.xlsx" in partial
+
+
+def test_arabic_and_english_headers_in_the_template_download(agent_staff):
+    response = _client(agent_staff).get("/applications/manifest-template.csv")
+    assert response.status_code == 200
+    assert "اسم العائلة" in response.content.decode("utf-8-sig")
+
+
+def test_agent_corrects_a_returned_application(agent_staff, company_staff, draft):
+    from masar.applications.services import application_return
+
+    application_submit(actor=agent_staff, application=draft)
+    application_return(actor=company_staff, application=draft, reason="Wrong issue date")
+    client = _client(agent_staff)
+    page = client.get(f"/applications/{draft.pk}/edit/").content.decode()
+    assert draft.pilgrim.passport_number in page
+    new_date = (riyadh_today() - dt.timedelta(days=400)).isoformat()
+    response = client.post(
+        f"/applications/{draft.pk}/edit/",
+        {
+            "mrz": draft.pilgrim.mrz,
+            "passport_issue_date": new_date,
+            "vaccine_type": draft.pilgrim.vaccine_type,
+            "vaccine_date": draft.pilgrim.vaccine_date.isoformat(),
+            "native_name": draft.pilgrim.native_name,
+        },
+    )
+    assert response.status_code == 302
+    draft.pilgrim.refresh_from_db()
+    assert draft.pilgrim.passport_issue_date.isoformat() == new_date
