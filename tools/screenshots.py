@@ -45,9 +45,7 @@ def main() -> None:
             context = browser.new_context(
                 base_url=args.base, viewport={"width": 1280, "height": 900}
             )
-            context.add_cookies(
-                [{"name": "django_language", "value": language, "url": args.base}]
-            )
+            context.add_cookies([{"name": "django_language", "value": language, "url": args.base}])
             page = context.new_page()
             page.goto("/login/")
             page.fill("#id_username", user)

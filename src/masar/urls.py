@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("masar.applications.api_urls")),
     path("", include("masar.screening.api_urls")),
     path("", include("masar.training.api_urls")),
+    path("", include("masar.visas.api_urls")),
     path("", include("masar.core.api_urls")),
 ]
 
@@ -27,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("masar.integration.urls")),
     path("", include("masar.screening.urls")),
     path("", include("masar.training.urls")),
+    path("", include("masar.visas.urls")),
     path("", include("masar.web.urls")),
 ]
 if settings.DEBUG:

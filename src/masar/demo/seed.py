@@ -104,6 +104,7 @@ AGENT_WORDS = {
 DEMO_STEP_MODULES = [
     "masar.applications.demo",
     "masar.screening.demo",
+    "masar.visas.demo",
     "masar.integration.demo",
     "masar.training.demo",
 ]

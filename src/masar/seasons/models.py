@@ -84,6 +84,9 @@ class SeasonRules(models.Model):
     auto_decision = models.BooleanField(
         default=True, help_text=_("Approve clear applications without a visa officer.")
     )
+    decision_sla_hours = models.PositiveSmallIntegerField(
+        default=48, help_text=_("Service level of the consular decision queue, in hours.")
+    )
     visa_fee_sar = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("300"))
     insurance_share_sar = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("87"))
     # Passport

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "masar.applications",
     "masar.screening",
     "masar.training",
+    "masar.visas",
     "masar.web",
     "masar.demo",
 ]

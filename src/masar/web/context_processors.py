@@ -24,6 +24,9 @@ def masar(request: HttpRequest) -> dict[str, Any]:
         "perms_screening": bool(
             user is not None and user.is_authenticated and is_screening_analyst(user)
         ),
+        "perms_visa_officer": bool(
+            user is not None and user.is_authenticated and user.has_role("visa_officer")
+        ),
         "perms_supervisor": bool(
             user is not None and user.is_authenticated and user.has_role("supervisor")
         ),

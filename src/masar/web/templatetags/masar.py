@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from masar.core.dates import both_calendars, hijri_display
+from masar.core.dates import hijri_display
 
 register = template.Library()
 
@@ -21,10 +22,18 @@ def hijri(value: dt.date | dt.datetime | None) -> str:
 
 @register.filter
 def dual_date(value: dt.date | dt.datetime | None) -> str:
-    """A date in the Hijri and the Gregorian calendar, in the page's language."""
+    """A date in the Hijri and the Gregorian calendar, in the page's language.
+
+    The ISO date is isolated left-to-right: inside Arabic text the bidi algorithm would
+    otherwise show 2027-03-23 as 23-03-2027.
+    """
+    if value is None:
+        return ""
     if isinstance(value, dt.datetime):
         value = value.date()
-    return both_calendars(value, get_language())
+    return format_html(
+        '{} (<bdi dir="ltr">{}</bdi>)', hijri_display(value, get_language()), value.isoformat()
+    )
 
 
 @register.filter

@@ -1,0 +1,302 @@
+"""E-visa issuance, end to end, against a baseline of signing alone.
+
+Prepares 10,000 approved applications (one season, one company, one agent, one group) and
+issues their e-visas as the group job does: lock the applications, allocate numbers, build
+each MRZ and seal, insert the visas, move every application to `issued` with its log,
+audit entry and events, in committed chunks. The baseline, measured in the same run with
+the same signer, signs the very same 10,000 seals (features built beforehand) and nothing
+else. The ratio is baseline time / Masar time (target at least 0.5). Seal verification
+per second (signature checked against the published certificates) is printed too.
+
+    .venv/bin/python benchmarks/visa_issuance.py [--quick] [--count N]
+
+PostgreSQL: DATABASE_URL when it names PostgreSQL, else masar_bench_visas on
+127.0.0.1:5432 (created and dropped). The last line printed is `RESULT {json}`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = "postgres://postgres@127.0.0.1:5432/masar_bench_visas"
+FULL, QUICK = 10_000, 1_000
+CHUNK = 500
+
+
+def _world(count: int) -> list[int]:
+    """Approved applications, written directly (the state under test is `approved`)."""
+    from django.utils import timezone
+
+    from masar.accounts.models import Organization
+    from masar.applications.models import Application, Group, Pilgrim
+    from masar.core.dates import riyadh_today
+    from masar.documents import generate_td3
+    from masar.operators.models import Agent, Company
+    from masar.seasons.models import Season, SeasonRules
+
+    today = riyadh_today()
+
+    def day(offset: int) -> dt.date:
+        return today + dt.timedelta(days=offset)
+
+    season = Season.objects.create(
+        code="bench-1448",
+        kind="umrah",
+        hijri_year=1448,
+        name_en="Bench",
+        name_ar="قياس",
+        starts_on=day(-60),
+        contracts_due=day(-50),
+        visas_from=day(-30),
+        last_agent_approval=day(60),
+        last_visa_date=day(90),
+        last_entry_date=day(100),
+        last_exit_date=day(130),
+        ends_on=day(160),
+    )
+    SeasonRules.objects.create(season=season)
+    company = Company.objects.create(
+        organization=Organization.objects.create(
+            kind="company", code="bc", name_en="B", name_ar="ب"
+        ),
+        licence_number="UMR-B1",
+        licence_valid_from=day(-400),
+        licence_valid_until=day(400),
+        guarantee_amount=Decimal("2000000"),
+        guarantee_valid_until=day(400),
+        status_changed_at=timezone.now(),
+    )
+    agent = Agent.objects.create(
+        organization=Organization.objects.create(
+            kind="agent", code="ba", name_en="A", name_ar="أ", country="IDN"
+        ),
+        country="IDN",
+        licence_number="TRV-B1",
+        licence_valid_until=day(400),
+    )
+    group = Group.objects.create(agent=agent, company=company, season=season, name="bench")
+    now = timezone.now()
+    pilgrims = []
+    for index in range(count):
+        number = f"B{index:08d}"
+        birth = dt.date(1950, 1, 1) + dt.timedelta(days=index % 20000)
+        expiry = day(900)
+        mrz = generate_td3(
+            issuing_state="IDN",
+            surname="Rahman",
+            given_names="Siti Nur",
+            document_number=number,
+            nationality="IDN",
+            birth_date=birth,
+            sex="F",
+            expiry_date=expiry,
+        )
+        pilgrims.append(
+            Pilgrim(
+                agent=agent,
+                surname="Rahman",
+                given_names="Siti Nur",
+                sex="F",
+                birth_date=birth,
+                nationality="IDN",
+                residence_country="IDN",
+                passport_number=number,
+                passport_issuing_state="IDN",
+                passport_issue_date=day(-700),
+                passport_expiry_date=expiry,
+                mrz="\n".join(mrz),
+            )
+        )
+    Pilgrim.objects.bulk_create(pilgrims, batch_size=2000)
+    pilgrims = list(Pilgrim.objects.filter(agent=agent).order_by("pk"))
+    Application.objects.bulk_create(
+        [
+            Application(
+                number=f"BENCH{index:011d}",
+                group=group,
+                pilgrim=p,
+                agent=agent,
+                company=company,
+                season=season,
+                status="approved",
+                active_passport=f"IDN:{p.passport_number}",
+                submitted_at=now,
+                decided_at=now,
+            )
+            for index, p in enumerate(pilgrims)
+        ],
+        batch_size=2000,
+    )
+    return list(Application.objects.filter(group=group).order_by("pk").values_list("pk", flat=True))
+
+
+def _baseline(ids: list[int]) -> tuple[float, list[bytes]]:
+    """Sign the same seals with the same signer, features built beforehand."""
+    from masar.applications.models import Application
+    from masar.seasons.models import SeasonRules
+    from masar.visas.keys import settings_key_store
+    from masar.visas.seal import StayDuration, kingdom_today, seal_build
+    from masar.visas.seal.profile import VisaFeatures
+    from masar.visas.services.issuance import _build, visa_number_format
+
+    signer = settings_key_store().current_signer()
+    today = kingdom_today()
+    from django.utils import timezone
+
+    rules: dict[int, SeasonRules] = {}
+    apps = Application.objects.select_related("pilgrim", "season").filter(pk__in=ids).order_by("pk")
+    features = []
+    for serial, app in enumerate(apps, start=90_000_000):
+        visa = _build(app, visa_number_format(serial), signer, today, timezone.now(), rules)
+        features.append(
+            VisaFeatures(
+                mrz=visa.mrz,
+                passport_number=app.pilgrim.passport_number,
+                duration_of_stay=StayDuration(days=visa.stay_days),
+                number_of_entries=visa.entries,
+                visa_number=visa.number,
+                valid_from=visa.valid_from,
+                valid_until=visa.valid_until,
+                visa_type=1,
+            )
+        )
+    started = time.perf_counter()
+    seals = [seal_build(f, signer=signer, issued_on=today, signed_on=today) for f in features]
+    return time.perf_counter() - started, seals
+
+
+def _masar(ids: list[int]) -> float:
+    from masar.visas.services import visas_issue
+
+    started = time.perf_counter()
+    for start in range(0, len(ids), CHUNK):
+        visas_issue(actor=None, application_ids=ids[start : start + CHUNK])
+    return time.perf_counter() - started
+
+
+def _verify(seals: list[bytes]) -> float:
+    from masar.visas.keys import settings_key_store
+    from masar.visas.seal import seal_verify
+
+    trust = settings_key_store().trust_store()
+    started = time.perf_counter()
+    for seal in seals:
+        assert seal_verify(seal, trust=trust).verdict == "valid"
+    return time.perf_counter() - started
+
+
+def child(count: int) -> dict:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "masar.settings.base"
+    os.environ["MASAR_DEBUG"] = "0"
+    os.environ.setdefault("MASAR_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from masar.visas.keys import settings_key_store
+    from masar.visas.models import Visa
+
+    call_command("migrate", verbosity=0, interactive=False)
+    settings_key_store().init()
+    from django.test import override_settings
+
+    both = _world(2 * count)
+    ids, deferred_ids = both[:count], both[count:]
+    baseline_seconds, seals = _baseline(ids)
+    masar_seconds = _masar(ids)
+    # The same work with the outbox relay deferred to its own process (a production mode
+    # of the integration app: MASAR_OUTBOX_RELAY_ON_COMMIT off).
+    with override_settings(MASAR_OUTBOX_RELAY_ON_COMMIT=False):
+        deferred_seconds = _masar(deferred_ids)
+    issued = Visa.objects.count()
+    assert issued == 2 * count, issued
+    stored = [bytes(s) for s in Visa.objects.values_list("seal", flat=True)]
+    verify_seconds = _verify(stored)
+    return {
+        "count": count,
+        "issued": issued,
+        "masar_seconds": masar_seconds,
+        "deferred_seconds": deferred_seconds,
+        "baseline_seconds": baseline_seconds,
+        "verify_seconds": verify_seconds,
+    }
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c", sql],
+        check=True,
+        capture_output=True,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK} visas")
+    parser.add_argument("--count", type=int, help="visas to issue (overrides --quick)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    count = args.count or (QUICK if args.quick else FULL)
+    sys.path.insert(0, str(ROOT / "src"))
+    if args.child:
+        print(json.dumps(child(count)))
+        return 0
+    env = dict(os.environ)
+    tmp = tempfile.mkdtemp(prefix="masar-bench-visas-")
+    env["MASAR_VAR_DIR"] = tmp
+    env["MASAR_KEYS_DIR"] = str(Path(tmp) / "keys")
+    created = False
+    if "postgres" not in env.get("DATABASE_URL", ""):
+        _psql("DROP DATABASE IF EXISTS masar_bench_visas")
+        _psql("CREATE DATABASE masar_bench_visas")
+        env["DATABASE_URL"] = PG_URL
+        created = True
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", "--count", str(count)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+    finally:
+        if created:
+            _psql("DROP DATABASE IF EXISTS masar_bench_visas")
+        shutil.rmtree(tmp, ignore_errors=True)
+    summary = {
+        "count": count,
+        "visas_per_second": round(count / r["masar_seconds"], 1),
+        "baseline_seals_per_second": round(count / r["baseline_seconds"], 1),
+        "ratio": round(r["baseline_seconds"] / r["masar_seconds"], 3),
+        "verifications_per_second": round(2 * count / r["verify_seconds"], 1),
+        "visas_per_second_relay_deferred": round(count / r["deferred_seconds"], 1),
+        "ratio_relay_deferred": round(r["baseline_seconds"] / r["deferred_seconds"], 3),
+    }
+    print(
+        f"issued {count} e-visas in {r['masar_seconds']:.2f} s = {summary['visas_per_second']} "
+        f"visas/s; signing the same seals alone {r['baseline_seconds']:.2f} s = "
+        f"{summary['baseline_seals_per_second']} seals/s; ratio {summary['ratio']} "
+        f"(target >= 0.5); with the outbox relay deferred "
+        f"{summary['visas_per_second_relay_deferred']} visas/s, ratio "
+        f"{summary['ratio_relay_deferred']}; verification "
+        f"{summary['verifications_per_second']} seals/s"
+    )
+    print("RESULT " + json.dumps(summary, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,24 @@
+"""Background work of the visas app (Django tasks on the database queue)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from masar.core.context import Origin, origin_scope
+from masar.visas import services
+
+
+@task(queue_name="default")
+def issue_visas(application_ids: list[int]) -> dict[str, list[str]]:
+    """Issue the visas of approved applications (idempotent: issued ones are skipped)."""
+    with origin_scope(Origin(channel="task", extra={"task": "visas.issue_visas"})):
+        visas = services.visas_issue(actor=None, application_ids=application_ids)
+    return {"issued": [visa.number for visa in visas]}
+
+
+@task(queue_name="default")
+def run_issuance_job(job_id: int) -> dict[str, int]:
+    """Issue every approved application of a group (one job, progress recorded)."""
+    with origin_scope(Origin(channel="task", extra={"task": "visas.run_issuance_job"})):
+        job = services.issuance_job_run(job_id=job_id)
+    return {"job_id": job.pk, "issued": job.issued, "skipped": job.skipped}

@@ -1,0 +1,111 @@
+"""The pilgrim's tracker: an application found only by its number AND its passport number
+(the same refusal for a wrong pair as for a missing value), its steps with their times in
+both calendars, and its e-visa once issued."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from masar.applications.models import Application
+from masar.core.dates import hijri_display
+from masar.core.errors import NotFound
+from masar.visas.error_codes import VisasError
+from masar.visas.models import Visa
+
+# The steps a pilgrim sees, in the order of the journey: (timestamp field, label).
+STEPS: tuple[tuple[str, Any], ...] = (
+    ("submitted_at", _lazy("Submitted by the agent")),
+    ("company_decided_at", _lazy("Decided by the Umrah company")),
+    ("screened_at", _lazy("Security screening completed")),
+    ("security_decided_at", _lazy("Security review completed")),
+    ("decided_at", _lazy("Consular decision")),
+    ("issued_at", _lazy("E-visa issued")),
+    ("entered_at", _lazy("Entered the kingdom")),
+    ("departed_at", _lazy("Departed")),
+    ("ended_at", _lazy("Visa ended")),
+    ("withdrawn_at", _lazy("Withdrawn")),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    at: dt.datetime
+
+    def to_dict(self) -> dict[str, str]:
+        local = timezone.localtime(self.at)
+        return {
+            "step": self.key.removesuffix("_at"),
+            "label": self.label,
+            "at": self.at.isoformat(),
+            "date": local.date().isoformat(),
+            "hijri_ar": hijri_display(local.date(), "ar"),
+            "hijri_en": hijri_display(local.date(), "en"),
+        }
+
+
+def _refused() -> NotFound:
+    return NotFound(
+        VisasError.APPLICATION_NOT_FOUND,
+        _("No application matches this application number and passport number."),
+        fields={"application": [_("Check both values.")], "passport": [_("Check both values.")]},
+    )
+
+
+def track_lookup(*, application: str | None, passport: str | None) -> Application:
+    number = (application or "").strip().upper()
+    passport_number = (passport or "").strip().upper()
+    if not number or not passport_number:
+        raise _refused()
+    app = (
+        Application.objects.select_related("pilgrim", "season")
+        .filter(number=number, pilgrim__passport_number=passport_number)
+        .first()
+    )
+    if app is None:
+        raise _refused()
+    return app
+
+
+def track_steps(app: Application) -> list[Step]:
+    steps = [
+        Step(field, str(label), getattr(app, field))
+        for field, label in STEPS
+        if getattr(app, field, None) is not None
+    ]
+    return sorted(steps, key=lambda s: s.at)
+
+
+def track_visa(app: Application) -> Visa | None:
+    return (
+        Visa.objects.select_related("application__pilgrim", "season")
+        .filter(application=app)
+        .first()
+    )
+
+
+def track_payload(app: Application) -> dict[str, Any]:
+    visa = track_visa(app)
+    return {
+        "application": app.number,
+        "status": app.status,
+        "status_label": str(app.get_status_display()),
+        "steps": [s.to_dict() for s in track_steps(app)],
+        "visa": (
+            {
+                "number": visa.number,
+                "status": visa.status,
+                "valid_from": visa.valid_from.isoformat(),
+                "valid_until": visa.valid_until.isoformat(),
+            }
+            if visa is not None
+            else None
+        ),
+    }

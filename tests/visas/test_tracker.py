@@ -1,0 +1,116 @@
+"""The pilgrim's tracker: both values required, the same refusal for a wrong pair as for a
+missing value, the steps in both calendars, the e-visa by the same pair; rate-limited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+pytestmark = pytest.mark.django_db
+
+TRACK = "/api/v1/track/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> Any:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_both_values_show_every_step(api: Any, issued: Any) -> None:
+    visa = issued()
+    app = visa.application
+    response = api(None).get(
+        TRACK, {"application": app.number, "passport": app.pilgrim.passport_number.lower()}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [s["step"] for s in body["steps"]] == [
+        "submitted",
+        "company_decided",
+        "screened",
+        "decided",
+        "issued",
+    ]
+    first = body["steps"][0]
+    assert first["hijri_en"].endswith("AH") and first["hijri_ar"].endswith("هـ")
+    assert (body["status"], body["visa"]["number"]) == ("issued", visa.number)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"application": "X"},
+        {"passport": "C1"},
+        {"application": "WRONG", "passport": "WRONG"},
+    ],
+)
+def test_a_missing_or_wrong_pair_gets_the_same_refusal(
+    api: Any, issued: Any, params: dict[str, str]
+) -> None:
+    visa = issued()
+    if params.get("application") == "X":
+        params = {"application": visa.application.number}
+    if params.get("passport") == "C1":
+        params = {"passport": visa.application.pilgrim.passport_number}
+    response = api(None).get(TRACK, params)
+    assert response.status_code == 404
+    assert response.json()["code"] == "application_not_found"
+    assert visa.number not in response.content.decode()
+
+
+def test_another_pilgrims_passport_does_not_open_the_application(api: Any, issued: Any) -> None:
+    mine, theirs = issued(), issued()
+    response = api(None).get(
+        TRACK,
+        {
+            "application": mine.application.number,
+            "passport": theirs.application.pilgrim.passport_number,
+        },
+    )
+    assert response.status_code == 404
+
+
+def test_the_pilgrim_downloads_the_visa_with_the_pair(api: Any, issued: Any) -> None:
+    visa = issued()
+    app = visa.application
+    pair = {"application": app.number, "passport": app.pilgrim.passport_number}
+    ok = api(None).get(f"{TRACK}document.pdf", pair)
+    assert (ok.status_code, ok["Content-Type"]) == (200, "application/pdf")
+    wrong = api(None).get(f"{TRACK}document.pdf", {**pair, "passport": "NOPE"})
+    assert wrong.status_code == 404
+
+
+def test_the_tracker_is_rate_limited(api: Any, issued: Any) -> None:
+    issued()
+    client = api(None)
+    codes = [
+        client.get(TRACK, {"application": "A", "passport": "B"}).status_code for _ in range(31)
+    ]
+    assert codes[:30] == [404] * 30
+    assert codes[30] == 429
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_tracker_page(client: Any, issued: Any, language: str) -> None:
+    visa = issued()
+    app = visa.application
+    client.cookies["django_language"] = language
+    page = client.get(
+        "/track/",
+        {"application": app.number, "passport": app.pilgrim.passport_number},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert app.number in html
+    assert "document.pdf" in html
+    assert ("هـ" in html) if language == "ar" else ("AH" in html)
+    wrong = client.get("/track/", {"application": app.number, "passport": "WRONG"})
+    assert wrong.status_code == 404
+    assert 'role="alert"' in wrong.content.decode()
+    assert "document.pdf" not in wrong.content.decode()
