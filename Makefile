@@ -37,7 +37,10 @@ run: $(STAMP)
 	$(MASAR) demo-seed --if-empty
 	@echo ""
 	@echo "Masar is serving on http://127.0.0.1:8000 (sign in with a demo login above; Ctrl+C stops)."
-	@echo "Background jobs run in a second terminal: $(MASAR) worker"
+	@echo "A background worker (masar worker) and the scheduler (masar tick) run beside it."
+	@$(MASAR) worker --no-reload --verbosity 0 & worker=$$!; \
+	$(MASAR) tick --every 60 >/dev/null & tick=$$!; \
+	trap 'kill $$worker $$tick 2>/dev/null' EXIT INT TERM; \
 	$(MASAR) runserver 127.0.0.1:8000
 
 test: $(STAMP)

@@ -32,7 +32,7 @@ def dual_date(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return format_html(
-        '{} (<bdi dir="ltr">{}</bdi>)', hijri_display(value, get_language()), value.isoformat()
+        '{} <bdi dir="ltr">({})</bdi>', hijri_display(value, get_language()), value.isoformat()
     )
 
 
