@@ -122,3 +122,29 @@ def test_active_statuses_hold_the_passport(draft, agent_staff, company_staff):
     app = _screening(draft, agent_staff, company_staff)
     assert app.status in ACTIVE_STATUSES
     assert app.active_passport == f"IDN:{app.pilgrim.passport_number}"
+
+
+def test_after_commit_hooks_run_once_per_commit_for_one_or_many(
+    make_draft, agent_staff, company_staff, django_capture_on_commit_callbacks
+):
+    from masar.applications.services import applications_return
+    from masar.applications.states import AFTER_COMMIT, transition_after_commit
+
+    seen: list[list[int]] = []
+    transition_after_commit("return", seen.append)
+    try:
+        apps = [make_draft() for _ in range(3)]
+        for app in apps:
+            application_submit(actor=agent_staff, application=app)
+        with django_capture_on_commit_callbacks(execute=False) as pending:
+            applications_return(
+                actor=company_staff, application_ids=[a.pk for a in apps], reason="fix photos"
+            )
+        assert seen == []  # nothing runs before the commit
+        for callback in pending:
+            callback()
+        assert [sorted(ids) for ids in seen] == [sorted(a.pk for a in apps)]
+    finally:
+        AFTER_COMMIT["return"].remove(seen.append)
+    with pytest.raises(ValueError):
+        transition_after_commit("no_such_transition", seen.append)

@@ -38,6 +38,7 @@ season's rules allow it (`SeasonRules.auto_decision`; the application records
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
@@ -106,6 +107,21 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {}
+
+# Side effects that follow a transition once its transaction commits, by transition name:
+# callables taking the ids of the applications that took it. Other apps register theirs in
+# their AppConfig.ready() (visas queues issuance after every `approve`); the transition
+# mechanism schedules them with transaction.on_commit, for one application or many.
+AFTER_COMMIT: dict[str, list[Callable[[list[int]], None]]] = {}
+
+
+def transition_after_commit(name: str, func: Callable[[list[int]], None]) -> None:
+    """Run `func(application_ids)` after each commit in which transition `name` was taken."""
+    if name not in TRANSITIONS:
+        raise ValueError(f"transition {name!r} is not declared")
+    hooks = AFTER_COMMIT.setdefault(name, [])
+    if func not in hooks:
+        hooks.append(func)
 
 
 def transition_register(transition: Transition) -> Transition:

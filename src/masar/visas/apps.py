@@ -7,8 +7,13 @@ class VisasConfig(AppConfig):
     verbose_name = "E-visas"
 
     def ready(self) -> None:
+        from masar.applications.states import transition_after_commit
         from masar.visas import (
             events,  # noqa: F401 - registers the event types
             periodic,  # noqa: F401 - registers the lapse job
-            signals,  # noqa: F401 - issues a visa after every approval
         )
+        from masar.visas.services.issuance import issuance_task_enqueue
+
+        # Issue right after approval: an officer's decision, or the system's when the
+        # season decides automatically. Screening needs no knowledge of visas.
+        transition_after_commit("approve", issuance_task_enqueue)

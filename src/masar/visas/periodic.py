@@ -24,9 +24,9 @@ def lapse_job() -> dict[str, list[str]]:
     description="Re-queue the issuance of approved applications still without a visa.",
 )
 def issue_pending_job() -> dict[str, int]:
-    from masar.visas.services.issuance import _enqueue, issuance_pending_ids
+    from masar.visas.services.issuance import issuance_pending_ids, issuance_task_enqueue
 
     ids = issuance_pending_ids()
     if ids:
-        _enqueue(ids)
+        issuance_task_enqueue(ids)
     return {"queued": len(ids)}

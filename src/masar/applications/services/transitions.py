@@ -42,6 +42,7 @@ from masar.applications.services.common import (
 )
 from masar.applications.states import (
     ACTIVE_STATUSES,
+    AFTER_COMMIT,
     AGENT,
     COMPANY,
     SYSTEM,
@@ -244,7 +245,13 @@ def application_transition(
         payload={**_payload(application, transition, from_status, reason), **(payload or {})},
         organizations=[application.agent.organization_id, application.company.organization_id],
     )
+    _after_commit(name, [application.pk])
     return application
+
+
+def _after_commit(name: str, application_ids: list[int]) -> None:
+    for hook in AFTER_COMMIT.get(name, ()):
+        transaction.on_commit(partial(hook, application_ids), robust=True)
 
 
 def _transition_many(
@@ -325,6 +332,7 @@ def _transition_many(
             payload=_payload(app, transition, froms[app.pk], reason),
             organizations=[app.agent.organization_id, app.company.organization_id],
         )
+    _after_commit(name, [app.pk for app in applications])
 
 
 # --- Submission ------------------------------------------------------------------------

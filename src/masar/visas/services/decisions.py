@@ -2,7 +2,8 @@
 `decision`, one by one or a filtered selection at once, with a coded reason for a refusal.
 
 Approval (by an officer here, or by the system in screening when the season decides
-automatically) queues the visa's issuance once the transaction commits (`signals.py`).
+automatically) queues the visa's issuance once the transaction commits (a hook the visas
+app registers with `transition_after_commit`).
 """
 
 from __future__ import annotations

@@ -216,10 +216,11 @@ def visa_issue(*, actor: User | None, application_id: int) -> Visa | None:
 
 def issuance_enqueue(application_ids: Sequence[int]) -> None:
     """Queue the issuance of these applications once the current transaction commits."""
-    transaction.on_commit(partial(_enqueue, list(application_ids)), robust=True)
+    transaction.on_commit(partial(issuance_task_enqueue, list(application_ids)), robust=True)
 
 
-def _enqueue(application_ids: list[int]) -> None:
+def issuance_task_enqueue(application_ids: list[int]) -> None:
+    """Queue the background issuance now (call it after the approvals committed)."""
     from masar.visas.tasks import issue_visas
 
     issue_visas.enqueue(application_ids=application_ids)
