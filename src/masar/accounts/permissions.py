@@ -11,8 +11,21 @@ from rest_framework import permissions
 from rest_framework.request import Request
 
 from masar.accounts.models import ApiToken, TokenScope, User
+from masar.accounts.roles import OrganizationKind, Role
 from masar.core.error_codes import CoreError
 from masar.core.errors import Forbidden
+
+
+def is_licensing_staff(user: User | None) -> bool:
+    """Licensing officers and supervisors of the ministry of Hajj and Umrah: they license
+    operators and set seasons, rules and quotas."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.organization is not None
+        and user.organization.kind == OrganizationKind.MOHU
+        and user.has_role(Role.LICENSING_OFFICER, Role.SUPERVISOR)
+    )
 
 
 def needs_second_factor(user: User) -> bool:

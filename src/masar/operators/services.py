@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from masar.accounts.models import User
-from masar.accounts.roles import OrganizationKind, Role
+from masar.accounts.permissions import is_licensing_staff
+from masar.accounts.roles import OrganizationKind
 from masar.accounts.services import organization_create
 from masar.core.audit import audit_record
 from masar.core.errors import Conflict, Forbidden, ValidationFailed
@@ -27,15 +28,10 @@ from masar.operators.models import (
     ContractStatus,
 )
 
-LICENSING_ROLES = (Role.LICENSING_OFFICER, Role.SUPERVISOR)
-
 
 def _require_licensing(actor: User | None) -> None:
     """Only ministry of Hajj and Umrah licensing staff (or the system itself) license operators."""
-    if actor is None:
-        return
-    org = actor.organization
-    if org is None or org.kind != OrganizationKind.MOHU or not actor.has_role(*LICENSING_ROLES):
+    if actor is not None and not is_licensing_staff(actor):
         raise Forbidden(
             OperatorsError.NOT_ALLOWED,
             _("Only licensing officers of the ministry of Hajj and Umrah may do this."),

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from masar.accounts.models import User
-from masar.accounts.roles import OrganizationKind, Role
+from masar.accounts.permissions import is_licensing_staff
 from masar.core.audit import audit_record
 from masar.core.errors import Conflict, Forbidden, ValidationFailed
 from masar.integration.services import event_emit
@@ -35,14 +35,7 @@ RULE_FIELDS: dict[str, type] = {
 
 
 def _require_ministry(actor: User | None) -> None:
-    if actor is None:
-        return
-    org = actor.organization
-    if (
-        org is None
-        or org.kind != OrganizationKind.MOHU
-        or not actor.has_role(Role.LICENSING_OFFICER, Role.SUPERVISOR)
-    ):
+    if actor is not None and not is_licensing_staff(actor):
         raise Forbidden(
             SeasonsError.NOT_ALLOWED,
             _("Only the ministry of Hajj and Umrah sets seasons, rules and quotas."),

@@ -5,18 +5,13 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from masar.accounts.permissions import is_licensing_staff
 from masar.screening.access import is_screening_analyst
 
 
 def masar(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    licensing = bool(
-        user is not None
-        and user.is_authenticated
-        and getattr(user, "organization", None) is not None
-        and user.organization.kind == "mohu"
-        and user.has_role("licensing_officer", "supervisor")
-    )
+    licensing = is_licensing_staff(user)
     return {
         "MASAR_ENV": settings.MASAR_ENV,
         "MASAR_OTP_REQUIRED": settings.MASAR_REQUIRE_MINISTRY_OTP,

@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from masar.accounts.models import User
-from masar.accounts.roles import Role
+from masar.accounts.permissions import is_licensing_staff
 from masar.core.errors import MasarError
 from masar.core.selectors import audit_list
 from masar.operators import selectors as operator_selectors
@@ -105,9 +105,7 @@ def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
         operator_selectors.company_list(actor=actor),
         pk=company_id,
     )
-    can_act = actor.has_role(Role.LICENSING_OFFICER, Role.SUPERVISOR) and (
-        actor.organization is not None and actor.organization.kind == "mohu"
-    )
+    can_act = is_licensing_staff(actor)
     if request.method == "POST":
         action = request.POST.get("action")
         reason = request.POST.get("reason", "").strip()
@@ -164,7 +162,7 @@ def season_detail(request: HttpRequest, season_id: int) -> HttpResponse:
         {
             "season": season,
             "quotas": quotas.order_by("-limit"),
-            "can_edit": _is_licensing(_actor(request)),
+            "can_edit": is_licensing_staff(_actor(request)),
             "quota_form": web_forms.QuotaForm(),
         },
     )
@@ -177,14 +175,6 @@ def audit(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(action=action)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "web/audit.html", {"page": page, "action": action})
-
-
-def _is_licensing(actor: User) -> bool:
-    return (
-        actor.organization is not None
-        and actor.organization.kind == "mohu"
-        and actor.has_role(Role.LICENSING_OFFICER, Role.SUPERVISOR)
-    )
 
 
 def _apply_error(form: forms.Form, exc: MasarError) -> str:
@@ -211,7 +201,7 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def company_license(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _is_licensing(actor):
+    if not is_licensing_staff(actor):
         raise PermissionDenied
     form = web_forms.CompanyLicenseForm(request.POST or None)
     error = ""
@@ -230,7 +220,7 @@ def company_license(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agent_register(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _is_licensing(actor):
+    if not is_licensing_staff(actor):
         raise PermissionDenied
     form = web_forms.AgentRegisterForm(request.POST or None)
     error = ""
@@ -249,7 +239,7 @@ def agent_register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contract_register(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _is_licensing(actor):
+    if not is_licensing_staff(actor):
         raise PermissionDenied
     form = web_forms.ContractRegisterForm(
         request.POST or None,
