@@ -17,6 +17,9 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("masar.screening.api_urls")),
     path("", include("masar.training.api_urls")),
     path("", include("masar.visas.api_urls")),
+    path("", include("masar.border.api_urls")),
+    path("", include("masar.compliance.api_urls")),
+    path("", include("masar.reporting.api_urls")),
     path("", include("masar.core.api_urls")),
 ]
 
@@ -29,6 +32,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("masar.screening.urls")),
     path("", include("masar.training.urls")),
     path("", include("masar.visas.urls")),
+    path("", include("masar.border.urls")),
+    path("", include("masar.compliance.urls")),
+    path("", include("masar.reporting.urls")),
     path("", include("masar.web.urls")),
 ]
 if settings.DEBUG:

@@ -105,8 +105,11 @@ DEMO_STEP_MODULES = [
     "masar.applications.demo",
     "masar.screening.demo",
     "masar.visas.demo",
+    "masar.border.demo",
+    "masar.compliance.demo",
     "masar.integration.demo",
     "masar.training.demo",
+    "masar.reporting.demo",
 ]
 
 

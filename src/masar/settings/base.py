@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "masar.screening",
     "masar.training",
     "masar.visas",
+    "masar.border",
+    "masar.compliance",
+    "masar.reporting",
     "masar.web",
     "masar.demo",
 ]
