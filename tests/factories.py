@@ -13,6 +13,16 @@ from masar.accounts.models import Membership, Organization, User
 from masar.operators.models import Agent, Company, Contract
 from masar.seasons.models import Season, SeasonRules
 
+# The suite's calendar moves with the clock so that it never expires: every date below keeps
+# the distance from today that it had on the day it was written (2026-11-25), so "today" is
+# always inside the season's visa window and before its last agent approval.
+WRITTEN_ON = dt.date(2026, 11, 25)
+
+
+def shifted(year: int, month: int, day: int) -> dt.date:
+    today = dt.datetime.now(dt.UTC).date()
+    return dt.date(year, month, day) + (today - WRITTEN_ON)
+
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -52,10 +62,10 @@ class CompanyFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory, kind="company")
     licence_number = factory.Sequence(lambda n: f"UMR-T{n:04d}")
-    licence_valid_from = dt.date(2024, 1, 1)
-    licence_valid_until = dt.date(2029, 12, 31)
+    licence_valid_from = shifted(2024, 1, 1)
+    licence_valid_until = shifted(2029, 12, 31)
     guarantee_amount = Decimal("2000000")
-    guarantee_valid_until = dt.date(2029, 12, 31)
+    guarantee_valid_until = shifted(2029, 12, 31)
     status_changed_at = factory.LazyFunction(timezone.now)
 
 
@@ -68,7 +78,7 @@ class AgentFactory(factory.django.DjangoModelFactory):
     )
     country = "IDN"
     licence_number = factory.Sequence(lambda n: f"TRV-{n:05d}")
-    licence_valid_until = dt.date(2029, 6, 30)
+    licence_valid_until = shifted(2029, 6, 30)
 
 
 class ContractFactory(factory.django.DjangoModelFactory):
@@ -78,8 +88,8 @@ class ContractFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     agent = factory.SubFactory(AgentFactory)
     countries = factory.LazyAttribute(lambda o: [o.agent.country])
-    valid_from = dt.date(2026, 4, 18)
-    valid_until = dt.date(2027, 5, 6)
+    valid_from = shifted(2026, 4, 18)
+    valid_until = shifted(2027, 5, 6)
     registered_at = factory.LazyFunction(timezone.now)
 
 
@@ -95,14 +105,14 @@ class SeasonFactory(factory.django.DjangoModelFactory):
     hijri_year = 1448
     name_en = "Umrah season 1448 AH"
     name_ar = "موسم العمرة 1448هـ"
-    starts_on = dt.date(2026, 4, 18)
-    contracts_due = dt.date(2026, 5, 16)
-    visas_from = dt.date(2026, 5, 31)
-    last_agent_approval = dt.date(2027, 1, 9)
-    last_visa_date = dt.date(2027, 3, 9)
-    last_entry_date = dt.date(2027, 3, 23)
-    last_exit_date = dt.date(2027, 4, 8)
-    ends_on = dt.date(2027, 5, 6)
+    starts_on = shifted(2026, 4, 18)
+    contracts_due = shifted(2026, 5, 16)
+    visas_from = shifted(2026, 5, 31)
+    last_agent_approval = shifted(2027, 1, 9)
+    last_visa_date = shifted(2027, 3, 9)
+    last_entry_date = shifted(2027, 3, 23)
+    last_exit_date = shifted(2027, 4, 8)
+    ends_on = shifted(2027, 5, 6)
 
     @factory.post_generation
     def rules(self, create: bool, extracted: dict[str, Any] | None, **kwargs: Any) -> None:
