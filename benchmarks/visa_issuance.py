@@ -1,17 +1,20 @@
 """E-visa issuance, end to end, against a baseline of signing alone.
 
 Prepares 10,000 approved applications (one season, one company, one agent, one group) and
-issues their e-visas as the group job does: lock the applications, allocate numbers, build
-each MRZ and seal, insert the visas, move every application to `issued` with its log,
-audit entry and events, in committed chunks. The baseline, measured in the same run with
+issues their e-visas with the group job (`issuance_job_run`): per committed chunk of
+`issuance.CHUNK` applications, lock them, allocate numbers, build each MRZ and seal, write
+the visas, move every application to `issued` with its log, one audit entry and the events
+(set-based: COPY on PostgreSQL; docs/adr/0062-visa-issuance-benchmark.md). The baseline, measured in the same run with
 the same signer, signs the very same 10,000 seals (features built beforehand) and nothing
 else. The ratio is baseline time / Masar time (target at least 0.5). Seal verification
 per second (signature checked against the published certificates) is printed too.
 
-    .venv/bin/python benchmarks/visa_issuance.py [--quick] [--count N]
+    .venv/bin/python benchmarks/visa_issuance.py [--quick] [--count N] [--database NAME]
 
-PostgreSQL: DATABASE_URL when it names PostgreSQL, else masar_bench_visas on
-127.0.0.1:5432 (created and dropped). The last line printed is `RESULT {json}`.
+PostgreSQL: DATABASE_URL when it names PostgreSQL (an empty database), else NAME
+(masar_bench_visas) on 127.0.0.1:5432, created and dropped. A second group of the same size
+is issued with the outbox relay deferred (MASAR_OUTBOX_RELAY_ON_COMMIT off), for comparison.
+The last line printed is `RESULT {json}`.
 """
 
 from __future__ import annotations
@@ -29,13 +32,13 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = "postgres://postgres@127.0.0.1:5432/masar_bench_visas"
+PG_HOST = "postgres://postgres@127.0.0.1:5432/"
 FULL, QUICK = 10_000, 1_000
-CHUNK = 500
 
 
-def _world(count: int) -> list[int]:
-    """Approved applications, written directly (the state under test is `approved`)."""
+def _world(count: int, groups: int = 2) -> list[tuple[int, list[int]]]:
+    """Approved applications in `groups` groups of `count`, written directly (the state
+    under test is `approved`); returns each group's id and application ids."""
     from django.utils import timezone
 
     from masar.accounts.models import Organization
@@ -85,10 +88,13 @@ def _world(count: int) -> list[int]:
         licence_number="TRV-B1",
         licence_valid_until=day(400),
     )
-    group = Group.objects.create(agent=agent, company=company, season=season, name="bench")
+    group_ids = [
+        Group.objects.create(agent=agent, company=company, season=season, name=f"bench {n}").pk
+        for n in range(groups)
+    ]
     now = timezone.now()
     pilgrims = []
-    for index in range(count):
+    for index in range(count * groups):
         number = f"B{index:08d}"
         birth = dt.date(1950, 1, 1) + dt.timedelta(days=index % 20000)
         expiry = day(900)
@@ -124,7 +130,7 @@ def _world(count: int) -> list[int]:
         [
             Application(
                 number=f"BENCH{index:011d}",
-                group=group,
+                group_id=group_ids[index // count],
                 pilgrim=p,
                 agent=agent,
                 company=company,
@@ -138,7 +144,17 @@ def _world(count: int) -> list[int]:
         ],
         batch_size=2000,
     )
-    return list(Application.objects.filter(group=group).order_by("pk").values_list("pk", flat=True))
+    return [
+        (
+            group_id,
+            list(
+                Application.objects.filter(group_id=group_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            ),
+        )
+        for group_id in group_ids
+    ]
 
 
 def _baseline(ids: list[int]) -> tuple[float, list[bytes]]:
@@ -176,13 +192,17 @@ def _baseline(ids: list[int]) -> tuple[float, list[bytes]]:
     return time.perf_counter() - started, seals
 
 
-def _masar(ids: list[int]) -> float:
-    from masar.visas.services import visas_issue
+def _masar(group_id: int, count: int) -> float:
+    """The group job, as a visa officer starts it: every chunk committed when it returns."""
+    from masar.visas.models import IssuanceJob
+    from masar.visas.services import issuance_job_run
 
+    job = IssuanceJob.objects.create(group_id=group_id, total=count)
     started = time.perf_counter()
-    for start in range(0, len(ids), CHUNK):
-        visas_issue(actor=None, application_ids=ids[start : start + CHUNK])
-    return time.perf_counter() - started
+    job = issuance_job_run(job_id=job.pk)
+    seconds = time.perf_counter() - started
+    assert (job.status, job.issued) == ("done", count), (job.status, job.issued)
+    return seconds
 
 
 def _verify(seals: list[bytes]) -> float:
@@ -212,14 +232,13 @@ def child(count: int) -> dict:
     settings_key_store().init()
     from django.test import override_settings
 
-    both = _world(2 * count)
-    ids, deferred_ids = both[:count], both[count:]
+    (group_id, ids), (deferred_group_id, _deferred_ids) = _world(count)
     baseline_seconds, seals = _baseline(ids)
-    masar_seconds = _masar(ids)
+    masar_seconds = _masar(group_id, count)
     # The same work with the outbox relay deferred to its own process (a production mode
     # of the integration app: MASAR_OUTBOX_RELAY_ON_COMMIT off).
     with override_settings(MASAR_OUTBOX_RELAY_ON_COMMIT=False):
-        deferred_seconds = _masar(deferred_ids)
+        deferred_seconds = _masar(deferred_group_id, count)
     issued = Visa.objects.count()
     assert issued == 2 * count, issued
     stored = [bytes(s) for s in Visa.objects.values_list("seal", flat=True)]
@@ -246,6 +265,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK} visas")
     parser.add_argument("--count", type=int, help="visas to issue (overrides --quick)")
+    parser.add_argument(
+        "--database",
+        default="masar_bench_visas",
+        help="PostgreSQL database to create and drop (when DATABASE_URL names none)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     count = args.count or (QUICK if args.quick else FULL)
@@ -259,9 +283,9 @@ def main() -> int:
     env["MASAR_KEYS_DIR"] = str(Path(tmp) / "keys")
     created = False
     if "postgres" not in env.get("DATABASE_URL", ""):
-        _psql("DROP DATABASE IF EXISTS masar_bench_visas")
-        _psql("CREATE DATABASE masar_bench_visas")
-        env["DATABASE_URL"] = PG_URL
+        _psql(f"DROP DATABASE IF EXISTS {args.database}")
+        _psql(f"CREATE DATABASE {args.database}")
+        env["DATABASE_URL"] = PG_HOST + args.database
         created = True
     try:
         out = subprocess.run(
@@ -274,7 +298,7 @@ def main() -> int:
         r = json.loads(out.strip().splitlines()[-1])
     finally:
         if created:
-            _psql("DROP DATABASE IF EXISTS masar_bench_visas")
+            _psql(f"DROP DATABASE IF EXISTS {args.database}")
         shutil.rmtree(tmp, ignore_errors=True)
     summary = {
         "count": count,

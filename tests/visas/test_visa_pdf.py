@@ -1,9 +1,11 @@
 """The e-visa PDF: rendered by WeasyPrint with the vendored Arabic font, drawn to an image
-by PDFium; the text layer holds the visa's data and its MRZ; one page is saved as the
-documentation's example image."""
+by PDFium; the text layer holds the visa's data and its MRZ. The rendered page is the
+documentation's example image: written to docs/screenshots/ only when asked
+(MASAR_WRITE_SCREENSHOTS=1), so a test run leaves the tree clean."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,19 @@ else:
 pytestmark = pytest.mark.django_db
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "visa-document.png"
+
+
+def _screenshot_target() -> Path | None:
+    """Where to write the example image: docs/screenshots/ when MASAR_WRITE_SCREENSHOTS=1."""
+    if os.environ.get("MASAR_WRITE_SCREENSHOTS", "") == "1":
+        return SCREENSHOT
+    return None
+
+
+def _png(image: Any) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _render(pdf: bytes) -> tuple[Any, str]:
@@ -69,8 +84,21 @@ def test_the_visa_document_has_the_data_the_mrz_and_ink(issued: Any) -> None:
     # the right-to-left order of that font are checked in tests/training/test_certificate_pdf).
     assert {"Masar-Naskh", "Masar-Naskh-Bold"} <= _font_names(pdf)
     assert any("\u0600" <= ch <= "\u06ff" for ch in text)
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    image.save(SCREENSHOT)
+    png = _png(image)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    target = _screenshot_target()
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(png)
+
+
+def test_the_example_image_is_written_only_when_asked(monkeypatch: Any) -> None:
+    monkeypatch.delenv("MASAR_WRITE_SCREENSHOTS", raising=False)
+    assert _screenshot_target() is None
+    monkeypatch.setenv("MASAR_WRITE_SCREENSHOTS", "0")
+    assert _screenshot_target() is None
+    monkeypatch.setenv("MASAR_WRITE_SCREENSHOTS", "1")
+    assert _screenshot_target() == SCREENSHOT
 
 
 def test_a_cancelled_visa_says_so(issued: Any, visa_officer: Any) -> None:

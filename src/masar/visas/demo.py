@@ -15,7 +15,7 @@ from masar.applications.states import ApplicationStatus
 from masar.seasons.models import Season
 from masar.visas.keys import settings_key_store
 from masar.visas.models import Visa
-from masar.visas.services import applications_decide, visa_cancel, visas_issue
+from masar.visas.services import applications_decide, visa_cancel, visas_issue_numbers
 
 # Applications left waiting in the consular queue for the demo.
 LEFT_IN_QUEUE = 12
@@ -63,7 +63,7 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[s
     issued = 0
     for start in range(0, len(approved), ISSUE_CHUNK):
         issued += len(
-            visas_issue(actor=None, application_ids=approved[start : start + ISSUE_CHUNK])
+            visas_issue_numbers(actor=None, application_ids=approved[start : start + ISSUE_CHUNK])
         )
     cancelled = ""
     first = Visa.objects.filter(season=season, status="valid").order_by("pk").first()

@@ -60,14 +60,18 @@ class Visa(models.Model):
 
     number = models.CharField(max_length=9, unique=True)
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="visa")
-    # Denormalized from the application: every read is scoped by them.
+    # Denormalized from the application: every read is scoped by them. Issuance writes
+    # thousands of rows at once, so no index is kept that another one already covers
+    # (company and agent lead the (x, status) indexes, status leads (status, valid_until))
+    # or that nothing reads (issued_by, revoked_by: users who acted are never deleted, the
+    # audit trail protects them). ADR 0062.
     season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="visas")
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="visas")
-    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="visas")
-    visa_type = models.CharField(max_length=8, choices=VisaType.choices)
-    status = models.CharField(
-        max_length=10, choices=VisaStatus.choices, default=VisaStatus.VALID, db_index=True
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="visas", db_index=False
     )
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="visas", db_index=False)
+    visa_type = models.CharField(max_length=8, choices=VisaType.choices)
+    status = models.CharField(max_length=10, choices=VisaStatus.choices, default=VisaStatus.VALID)
     entries = models.PositiveSmallIntegerField(help_text=_("0 means multiple entries."))
     valid_from = models.DateField()
     valid_until = models.DateField()
@@ -79,11 +83,21 @@ class Visa(models.Model):
     certificate_reference = models.CharField(max_length=40)
     issued_at = models.DateTimeField(default=timezone.now)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     cancel_reason_code = models.CharField(max_length=20, choices=CancelReason.choices, blank=True)
     cancel_reason = models.TextField(blank=True)

@@ -12,8 +12,8 @@ from masar.visas import services
 def issue_visas(application_ids: list[int]) -> dict[str, list[str]]:
     """Issue the visas of approved applications (idempotent: issued ones are skipped)."""
     with origin_scope(Origin(channel="task", extra={"task": "visas.issue_visas"})):
-        visas = services.visas_issue(actor=None, application_ids=application_ids)
-    return {"issued": [visa.number for visa in visas]}
+        numbers = services.visas_issue_numbers(actor=None, application_ids=application_ids)
+    return {"issued": numbers}
 
 
 @task(queue_name="default")

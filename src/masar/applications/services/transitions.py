@@ -53,6 +53,7 @@ from masar.applications.states import (
 from masar.core.audit import audit_record
 from masar.core.errors import Conflict, Forbidden, Unprocessable, ValidationFailed
 from masar.integration.services import event_emit
+from masar.integration.services.outbox import events_emit_bulk
 from masar.seasons.models import Quota, QuotaHolder
 from masar.seasons.services import quota_consume, quota_release
 
@@ -265,8 +266,8 @@ def _transition_many(
 ) -> None:
     """The same transition for many locked applications whose guards the caller checked:
     one UPDATE for all of them, one INSERT for the log, one audit entry for the action and
-    one event per application. Raises IntegrityError when a passport lock is taken (the
-    caller falls back to one by one)."""
+    one event per application, all written at once (`events_emit_bulk`). Raises
+    IntegrityError when a passport lock is taken (the caller falls back to one by one)."""
     if not applications:
         return
     transition = TRANSITIONS[name]
@@ -325,13 +326,17 @@ def _transition_many(
             **(audit_details or {}),
         },
     )
-    for app in applications:
-        event_emit(
-            type=transition.event,
-            subject=app,
-            payload=_payload(app, transition, froms[app.pk], reason),
-            organizations=[app.agent.organization_id, app.company.organization_id],
-        )
+    events_emit_bulk(
+        type=transition.event,
+        items=(
+            (
+                app,
+                _payload(app, transition, froms[app.pk], reason),
+                (app.agent.organization_id, app.company.organization_id),
+            )
+            for app in applications
+        ),
+    )
     _after_commit(name, [app.pk for app in applications])
 
 

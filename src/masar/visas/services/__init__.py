@@ -15,6 +15,7 @@ from masar.visas.services.issuance import (
     visa_number_format,
     visa_number_valid,
     visas_issue,
+    visas_issue_numbers,
 )
 from masar.visas.services.revocation import (
     revocation_list_bytes,
@@ -39,5 +40,6 @@ __all__ = [
     "visa_number_format",
     "visa_number_valid",
     "visas_issue",
+    "visas_issue_numbers",
     "visas_lapse",
 ]
