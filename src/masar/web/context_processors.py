@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from masar.accounts.permissions import is_licensing_staff
+from masar.border.lists import can_see_lists, is_border_officer
 from masar.screening.access import is_screening_analyst
 
 
@@ -22,6 +23,8 @@ def masar(request: HttpRequest) -> dict[str, Any]:
         "perms_visa_officer": bool(
             user is not None and user.is_authenticated and user.has_role("visa_officer")
         ),
+        "perms_border_officer": is_border_officer(user),
+        "perms_border_lists": can_see_lists(user),
         "perms_supervisor": bool(
             user is not None and user.is_authenticated and user.has_role("supervisor")
         ),

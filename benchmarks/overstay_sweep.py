@@ -1,0 +1,446 @@
+"""The overstay sweep on PostgreSQL against a bare SQL count of the same overstayers.
+
+Bulk-loads (COPY) 10,000,000 issued visas and their applications, 9,000,000 entries and
+8,500,000 exits (crossings and stays): 500,000 pilgrims are still inside, of whom
+`--overstayers` (default 100,000) are past their permitted departure. Indexes and
+constraints of the four big tables are dropped for the load and rebuilt after it (the
+usual bulk-load order), then the tables are analyzed. Then, in the same run:
+
+- baseline: a bare `SELECT count(*)` of the same overstayers (open stay past its permitted
+  departure, application `entered`, no overstay record), warm, best of three;
+- Masar: `overstay_sweep()`: one UPDATE of the applications, then INSERT ... SELECT of the
+  overstay records, the transition log and two events per overstayer (outbox relay
+  deferred to its own process, as in production: MASAR_OUTBOX_RELAY_ON_COMMIT off);
+- a second sweep (idempotent: nothing new).
+
+The ratio is baseline time / sweep time (the issue's target, the sweep within 3 times the
+bare count, is a ratio of at least 0.333).
+
+    .venv/bin/python benchmarks/overstay_sweep.py [--quick] [--scale N] [--database NAME]
+
+`--quick` is 1/100 of the size (100,000 visas). The database (default
+masar_bordercore_bench on 127.0.0.1:5432) is created and dropped. Last line: `RESULT {json}`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_HOST = "postgres://postgres@127.0.0.1:5432/"
+VISAS, ENTRIES, EXITS, OVERSTAYERS = 10_000_000, 9_000_000, 8_500_000, 100_000
+CHUNK = 200_000
+BIG_TABLES = ("applications_application", "visas_visa", "border_crossing", "border_stay")
+
+
+def _world() -> dict[str, int]:
+    from django.utils import timezone
+
+    from masar.accounts.models import Organization
+    from masar.applications.models import Group, Pilgrim
+    from masar.border.services import ports_load
+    from masar.core.dates import riyadh_today
+    from masar.operators.models import Agent, Company
+    from masar.seasons.models import Season, SeasonRules
+
+    today = riyadh_today()
+
+    def day(offset: int) -> dt.date:
+        return today + dt.timedelta(days=offset)
+
+    season = Season.objects.create(
+        code="bench-sweep",
+        kind="umrah",
+        hijri_year=1448,
+        name_en="Bench",
+        name_ar="قياس",
+        starts_on=day(-200),
+        contracts_due=day(-190),
+        visas_from=day(-180),
+        last_agent_approval=day(60),
+        last_visa_date=day(90),
+        last_entry_date=day(100),
+        last_exit_date=day(130),
+        ends_on=day(160),
+    )
+    SeasonRules.objects.create(season=season)
+    company = Company.objects.create(
+        organization=Organization.objects.create(
+            kind="company", code="bc", name_en="B", name_ar="ب"
+        ),
+        licence_number="UMR-B1",
+        licence_valid_from=day(-400),
+        licence_valid_until=day(400),
+        guarantee_amount=Decimal("2000000"),
+        guarantee_valid_until=day(400),
+        status_changed_at=timezone.now(),
+    )
+    agent = Agent.objects.create(
+        organization=Organization.objects.create(
+            kind="agent", code="ba", name_en="A", name_ar="أ", country="IDN"
+        ),
+        country="IDN",
+        licence_number="TRV-B1",
+        licence_valid_until=day(400),
+    )
+    group = Group.objects.create(agent=agent, company=company, season=season, name="bench")
+    pilgrim = Pilgrim.objects.create(
+        agent=agent,
+        surname="Rahman",
+        given_names="Siti",
+        sex="F",
+        birth_date=dt.date(1970, 1, 1),
+        nationality="IDN",
+        residence_country="IDN",
+        passport_number="B0000000",
+        passport_issuing_state="IDN",
+        passport_issue_date=day(-700),
+        passport_expiry_date=day(900),
+        mrz="",
+    )
+    ports_load()
+    from masar.border.models import Port
+
+    return {
+        "season": season.pk,
+        "company": company.pk,
+        "agent": agent.pk,
+        "group": group.pk,
+        "pilgrim": pilgrim.pk,
+        "port": Port.objects.get(code="JED").pk,
+    }
+
+
+def _drop_indexes(cursor: object) -> list[str]:
+    """Drop the secondary indexes and the constraints of the big tables; return the SQL
+    that rebuilds them."""
+    rebuild: list[str] = []
+    constraints: list[str] = []
+    for table in BIG_TABLES:
+        cursor.execute(  # type: ignore[attr-defined]
+            "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype IN ('f', 'u', 'c')",
+            [table],
+        )
+        owned = set()
+        for name, kind, definition in cursor.fetchall():  # type: ignore[attr-defined]
+            owned.add(name)
+            suffix = " NOT VALID" if kind in ("f", "c") else ""
+            constraints.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}{suffix}')
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')  # type: ignore[attr-defined]
+        cursor.execute(  # type: ignore[attr-defined]
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "AND indexname NOT LIKE '%%_pkey'",
+            [table],
+        )
+        for name, definition in cursor.fetchall():  # type: ignore[attr-defined]
+            if name in owned:
+                continue
+            rebuild.append(definition)
+            cursor.execute(f'DROP INDEX "{name}"')  # type: ignore[attr-defined]
+    return rebuild + constraints
+
+
+def _copy(cursor: object, table: str, columns: str, rows: object) -> None:
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        buffer: list[str] = []
+        for row in rows:  # type: ignore[attr-defined]
+            buffer.append(row)
+            if len(buffer) >= CHUNK:
+                copy.write("".join(buffer))
+                buffer.clear()
+        if buffer:
+            copy.write("".join(buffer))
+
+
+def _load(world: dict[str, int], scale: int, overstayers: int) -> dict[str, int]:
+    from django.db import connection
+
+    from masar.core.dates import riyadh_today
+
+    visas, entries, exits = VISAS // scale, ENTRIES // scale, EXITS // scale
+    over = min(overstayers // scale if scale > 1 else overstayers, entries - exits)
+    today = riyadh_today()
+    stamp = "2026-01-01 00:00:00+00"
+
+    # Days relative to today: those who left entered 40 days ago and left 30 days ago;
+    # overstayers entered 100 days ago (90-day stay: permitted departure 11 days ago);
+    # the others inside entered 10 days ago.
+    def at(days_ago: int, hour: int = 7) -> str:
+        return f"{today - dt.timedelta(days=days_ago)} {hour:02d}:00:00+00"
+
+    def permitted(days_ago: int) -> str:
+        return str(today - dt.timedelta(days=days_ago) + dt.timedelta(days=89))
+
+    s, c, a, g, p, port = (
+        world[k] for k in ("season", "company", "agent", "group", "pilgrim", "port")
+    )
+    n = r"\N"
+
+    def status(i: int) -> str:
+        return "departed" if i <= exits else ("entered" if i <= entries else "issued")
+
+    def entered_days(i: int) -> int:
+        if i <= exits:
+            return 40
+        return 100 if i <= exits + over else 10
+
+    started = time.perf_counter()
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # the psycopg cursor, for COPY
+        rebuild = _drop_indexes(cursor)
+        _copy(
+            cursor,
+            "applications_application",
+            "id, number, group_id, pilgrim_id, agent_id, company_id, season_id, status, "
+            "active_passport, quota_held, status_reason, created_at, updated_at, "
+            "decided_automatically, issued_at, entered_at, departed_at",
+            (
+                f"{i}\tB{i:011d}\t{g}\t{p}\t{a}\t{c}\t{s}\t{status(i)}\t{n}\tf\t\t{stamp}\t"
+                f"{stamp}\tt\t{stamp}\t"
+                f"{at(entered_days(i)) if i <= entries else n}\t"
+                f"{at(30) if i <= exits else n}\n"
+                for i in range(1, visas + 1)
+            ),
+        )
+        line1 = "V<IDNRAHMAN<<SITI" + "<" * 27
+        line2 = "B0000000<0IDN7001012F2712315" + "<" * 16
+        _copy(
+            cursor,
+            "visas_visa",
+            "id, number, application_id, season_id, company_id, agent_id, visa_type, status, "
+            "entries, valid_from, valid_until, stay_days, mrz_line1, mrz_line2, seal, "
+            "signer_identifier, certificate_reference, issued_at, cancel_reason_code, "
+            "cancel_reason",
+            (
+                f"{i}\t{i:09d}\t{i}\t{s}\t{c}\t{a}\tumrah\tvalid\t1\t{today - dt.timedelta(150)}\t"
+                f"{today + dt.timedelta(30)}\t90\t{line1}\t{line2}\t\\\\x00\tSAVB\t1\t{stamp}\t\t\n"
+                for i in range(1, visas + 1)
+            ),
+        )
+
+        def crossing_rows():  # type: ignore[no-untyped-def]
+            for i in range(1, entries + 1):
+                yield (
+                    f"{i}\tE{i}\t{port}\t{n}\tentry\t{at(entered_days(i))}\t{stamp}\taccepted\t"
+                    f"\t\t{i}\t{i}\tB0000000\tIDN\t{c}\t{a}\t{s}\t{n}\tgate\n"
+                )
+            for i in range(1, exits + 1):
+                yield (
+                    f"{entries + i}\tX{i}\t{port}\t{n}\texit\t{at(30)}\t{stamp}\taccepted\t"
+                    f"\t\t{i}\t{i}\tB0000000\tIDN\t{c}\t{a}\t{s}\t{n}\tgate\n"
+                )
+
+        _copy(
+            cursor,
+            "border_crossing",
+            "id, client_event_id, port_id, lane_id, direction, occurred_at, received_at, "
+            "outcome, refusal_code, document_refusal, application_id, visa_id, "
+            "passport_number, nationality, company_id, agent_id, season_id, recorded_by_id, "
+            "source",
+            crossing_rows(),
+        )
+        _copy(
+            cursor,
+            "border_stay",
+            "id, application_id, visa_id, season_id, company_id, agent_id, nationality, "
+            "entry_crossing_id, entry_port_id, entered_at, permitted_departure, "
+            "exit_crossing_id, exit_port_id, exited_at, days_stayed, overstay_days",
+            (
+                f"{i}\t{i}\t{i}\t{s}\t{c}\t{a}\tIDN\t{i}\t{port}\t{at(entered_days(i))}\t"
+                f"{permitted(entered_days(i))}\t"
+                + (
+                    f"{entries + i}\t{port}\t{at(30)}\t11\t0\n"
+                    if i <= exits
+                    else f"{n}\t{n}\t{n}\t{n}\t{n}\n"
+                )
+                for i in range(1, entries + 1)
+            ),
+        )
+        loaded = time.perf_counter()
+        for statement in rebuild:
+            cursor.execute(statement)
+        for table in BIG_TABLES:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+        indexed = time.perf_counter()
+    with connection.cursor() as cursor:
+        for table in BIG_TABLES:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    return {
+        "visas": visas,
+        "entries": entries,
+        "exits": exits,
+        "overstayers": over,
+        "load_seconds": round(loaded - started, 1),
+        "index_seconds": round(indexed - loaded, 1),
+    }
+
+
+COUNT_SQL = """
+SELECT count(*) FROM border_stay s JOIN applications_application a ON a.id = s.application_id
+WHERE s.exited_at IS NULL AND s.permitted_departure < %s AND a.status = 'entered'
+  AND NOT EXISTS (SELECT 1 FROM border_overstay o WHERE o.stay_id = s.id)
+"""
+
+
+class _Rollback(Exception):
+    pass
+
+
+def child(scale: int, overstayers: int) -> dict:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "masar.settings.base"
+    os.environ["MASAR_DEBUG"] = "0"
+    os.environ["MASAR_OUTBOX_RELAY_ON_COMMIT"] = "0"
+    os.environ.setdefault("MASAR_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import override_settings
+
+    from masar.border.models import Overstay
+    from masar.border.services import overstay_sweep
+    from masar.core.dates import riyadh_today
+
+    call_command("migrate", verbosity=0, interactive=False)
+    world = _world()
+    sizes = _load(world, scale, overstayers)
+    today = riyadh_today()
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            started = time.perf_counter()
+            cursor.execute(COUNT_SQL, [today])
+            counted = cursor.fetchone()[0]
+            timings.append(time.perf_counter() - started)
+    count_seconds = min(timings)
+    with override_settings(MASAR_OUTBOX_RELAY_ON_COMMIT=False):
+        # Warm, as the count is: one sweep rolled back (same pages, same plans).
+        spent: list[tuple[float, str]] = []
+
+        def clock(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            began = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent.append((time.perf_counter() - began, " ".join(sql.split())[:90]))
+
+        try:
+            with transaction.atomic(), connection.execute_wrapper(clock):
+                started = time.perf_counter()
+                overstay_sweep(as_of=today)
+                cold_seconds = time.perf_counter() - started
+                raise _Rollback
+        except _Rollback:
+            pass
+        if os.environ.get("BENCH_PROFILE"):
+            for seconds, sql in sorted(spent, reverse=True)[:8]:
+                print(f"{seconds:8.3f} {sql}", file=sys.stderr)
+        started = time.perf_counter()
+        first = overstay_sweep(as_of=today)
+        sweep_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        second = overstay_sweep(as_of=today)
+        again_seconds = time.perf_counter() - started
+    assert first.detected == counted == sizes["overstayers"], (first, counted, sizes)
+    assert second.detected == 0
+    assert Overstay.objects.count() == counted
+    return {
+        **sizes,
+        "counted": counted,
+        "detected": first.detected,
+        "count_seconds": count_seconds,
+        "sweep_seconds": sweep_seconds,
+        "second_sweep_seconds": again_seconds,
+        "cold_sweep_seconds": cold_seconds,
+    }
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c", sql],
+        check=True,
+        capture_output=True,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1/100 of the size")
+    parser.add_argument("--scale", type=int, help="divide every size by this")
+    parser.add_argument("--overstayers", type=int, default=OVERSTAYERS)
+    parser.add_argument("--database", default="masar_bordercore_bench")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    scale = args.scale or (100 if args.quick else 1)
+    sys.path.insert(0, str(ROOT / "src"))
+    if args.child:
+        print(json.dumps(child(scale, args.overstayers)))
+        return 0
+    env = dict(os.environ)
+    tmp = tempfile.mkdtemp(prefix="masar-bench-sweep-")
+    env["MASAR_VAR_DIR"] = tmp
+    _psql(f"DROP DATABASE IF EXISTS {args.database}")
+    _psql(f"CREATE DATABASE {args.database}")
+    env["DATABASE_URL"] = PG_HOST + args.database
+    try:
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--scale",
+                str(scale),
+                "--overstayers",
+                str(args.overstayers),
+            ],
+            env=env,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+    finally:
+        _psql(f"DROP DATABASE IF EXISTS {args.database}")
+        shutil.rmtree(tmp, ignore_errors=True)
+    summary = {
+        "visas": r["visas"],
+        "entries": r["entries"],
+        "exits": r["exits"],
+        "overstayers": r["detected"],
+        "load_seconds": r["load_seconds"],
+        "index_seconds": r["index_seconds"],
+        "count_seconds": round(r["count_seconds"], 3),
+        "sweep_seconds": round(r["sweep_seconds"], 3),
+        "second_sweep_seconds": round(r["second_sweep_seconds"], 3),
+        "cold_sweep_seconds": round(r["cold_sweep_seconds"], 3),
+        "ratio": round(r["count_seconds"] / r["sweep_seconds"], 3),
+    }
+    print(
+        f"{r['visas']} visas, {r['entries']} entries, {r['exits']} exits (loaded in "
+        f"{r['load_seconds']} s, indexed in {r['index_seconds']} s): bare count of "
+        f"{r['counted']} overstayers {summary['count_seconds']} s; sweep {summary['sweep_seconds']}"
+        f" s ({r['detected']} detected); second sweep {summary['second_sweep_seconds']} s "
+        f"(0 new); first (cold, rolled back) sweep {summary['cold_sweep_seconds']} s; "
+        f"ratio {summary['ratio']} (target >= 0.333)"
+    )
+    print("RESULT " + json.dumps(summary, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
