@@ -1,5 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from masar.compliance import views
 
 app_name = "compliance"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("compliance/", views.my_compliance, name="mine"),
+    path("compliance/league/", views.league, name="league"),
+    path("compliance/appeals/", views.appeals, name="appeals"),
+    path("compliance/companies/<int:company_id>/", views.company_page, name="company"),
+    path("compliance/seasons/<int:season_id>/rules/", views.rules_page, name="rules"),
+]

@@ -25,6 +25,18 @@ def masar(request: HttpRequest) -> dict[str, Any]:
         ),
         "perms_border_officer": is_border_officer(user),
         "perms_border_lists": can_see_lists(user),
+        "perms_compliance_company": bool(
+            user is not None
+            and user.is_authenticated
+            and user.organization is not None
+            and user.organization.kind == "company"
+        ),
+        "perms_compliance_ministry": bool(
+            user is not None
+            and user.is_authenticated
+            and user.organization is not None
+            and user.organization.is_ministry
+        ),
         "perms_supervisor": bool(
             user is not None and user.is_authenticated and user.has_role("supervisor")
         ),
