@@ -90,12 +90,6 @@ TYPES = [
         ),
     ),
     EventType(
-        "agent.barred",
-        1,
-        "An overseas agent was barred: no new contract may be registered with it.",
-        _object({"agent_id": INT, "reason": STR}),
-    ),
-    EventType(
         "notice.issued",
         1,
         "A written compliance notice was issued to a company.",

@@ -187,6 +187,22 @@ register(
 )
 register(
     EventType(
+        "agent.barred",
+        1,
+        "An overseas agent was barred: no new contract may be registered with it.",
+        _object({"agent_id": INT, "reason": STR}),
+    )
+)
+register(
+    EventType(
+        "agent.unbarred",
+        1,
+        "An overseas agent's bar was lifted (an appeal, or the penalty behind it ended).",
+        _object({"agent_id": INT, "reason": STR}),
+    )
+)
+register(
+    EventType(
         "contract.registered",
         1,
         "A contract between a company and an overseas agent was registered.",

@@ -236,6 +236,75 @@ def company_revoke(*, actor: User | None, company: Company, reason: str) -> Comp
     return company
 
 
+def _lock_agent(agent_id: int) -> Agent:
+    return (
+        Agent.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=agent_id)
+    )
+
+
+@transaction.atomic
+def agent_bar(*, actor: User | None, agent: Agent, reason: str) -> str:
+    """Bar an overseas agent: no new contract may be registered with it. Returns its status
+    before, so that whoever barred it (an appeal, a lifted penalty) can put it back.
+    Idempotent: barring a barred agent changes nothing."""
+    _require_licensing(actor)
+    if not reason.strip():
+        raise ValidationFailed(
+            OperatorsError.NOT_ALLOWED,
+            _("A bar needs a reason."),
+            fields={"reason": [_("Required.")]},
+        )
+    agent = _lock_agent(agent.pk)
+    before = agent.status
+    if before == AgentStatus.BARRED:
+        return before
+    agent.status = AgentStatus.BARRED
+    agent.status_reason = reason
+    agent.save(update_fields=["status", "status_reason"])
+    audit_record(
+        actor=actor,
+        action="agent.barred",
+        target=agent,
+        organization=agent.organization,
+        details={"reason": reason},
+    )
+    event_emit(
+        type="agent.barred",
+        subject=agent,
+        payload={"agent_id": agent.pk, "reason": reason},
+        organizations=[agent.organization],
+    )
+    return before
+
+
+@transaction.atomic
+def agent_unbar(*, actor: User | None, agent: Agent, reason: str) -> Agent:
+    """Lift an agent's bar. Idempotent: an agent that is not barred is left as it is."""
+    _require_licensing(actor)
+    agent = _lock_agent(agent.pk)
+    if agent.status != AgentStatus.BARRED:
+        return agent
+    agent.status = AgentStatus.ACTIVE
+    agent.status_reason = reason
+    agent.save(update_fields=["status", "status_reason"])
+    audit_record(
+        actor=actor,
+        action="agent.unbarred",
+        target=agent,
+        organization=agent.organization,
+        details={"reason": reason},
+    )
+    event_emit(
+        type="agent.unbarred",
+        subject=agent,
+        payload={"agent_id": agent.pk, "reason": reason},
+        organizations=[agent.organization],
+    )
+    return agent
+
+
 @transaction.atomic
 def agent_register(
     *,

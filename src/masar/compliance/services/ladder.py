@@ -213,7 +213,9 @@ def _apply_effect(penalty: Penalty, rules: ComplianceRules, actor: User | None) 
         operators.company_revoke(actor=None, company=company, reason=reason)
     elif penalty.step == PenaltyStep.AGENT_BAR and penalty.agent_id is not None:
         penalty.effect = {
-            "agent_status_before": agent_bar(agent_id=penalty.agent_id, reason=reason)
+            "agent_status_before": operators.agent_bar(
+                actor=None, agent=Agent.objects.get(pk=penalty.agent_id), reason=reason
+            )
         }
 
 
@@ -237,48 +239,9 @@ def _undo_effect(penalty: Penalty, reason: str) -> None:
             operators.company_reinstate(actor=None, company=company, reason=reason)
     elif penalty.step == PenaltyStep.AGENT_BAR and penalty.agent_id is not None:
         if effect.get("agent_status_before") == AgentStatus.ACTIVE:
-            agent_unbar(agent_id=penalty.agent_id, reason=reason)
-
-
-def agent_bar(*, agent_id: int, reason: str) -> str:
-    """Bar an agent (operators has no such service yet). Returns its status before."""
-    agent = Agent.objects.select_for_update(of=("self",)).get(pk=agent_id)
-    before = agent.status
-    if before == AgentStatus.BARRED:
-        return before
-    agent.status = AgentStatus.BARRED
-    agent.status_reason = reason
-    agent.save(update_fields=["status", "status_reason"])
-    audit_record(
-        actor=None,
-        action="agent.barred",
-        target=agent,
-        organization=agent.organization,
-        details={"reason": reason},
-    )
-    event_emit(
-        type="agent.barred",
-        subject=agent,
-        payload={"agent_id": agent.pk, "reason": reason},
-        organizations=[agent.organization_id],
-    )
-    return before
-
-
-def agent_unbar(*, agent_id: int, reason: str) -> None:
-    agent = Agent.objects.select_for_update(of=("self",)).get(pk=agent_id)
-    if agent.status != AgentStatus.BARRED:
-        return
-    agent.status = AgentStatus.ACTIVE
-    agent.status_reason = reason
-    agent.save(update_fields=["status", "status_reason"])
-    audit_record(
-        actor=None,
-        action="agent.unbarred",
-        target=agent,
-        organization=agent.organization,
-        details={"reason": reason},
-    )
+            operators.agent_unbar(
+                actor=None, agent=Agent.objects.get(pk=penalty.agent_id), reason=reason
+            )
 
 
 def _impose(
