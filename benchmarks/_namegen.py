@@ -106,6 +106,57 @@ SOUTH_ASIA_FAMILY = [
     ("Sikder", "Sikdar"),
     ("Patwary", "Patwari"),
     ("Hawladar", "Howlader"),
+    # Biradari, caste and clan names of Pakistan and Bangladesh.
+    ("Rajput",),
+    ("Jatt", "Jat"),
+    ("Arain", "Araien"),
+    ("Qureshi", "Qureishi"),
+    ("Ansari",),
+    ("Abbasi",),
+    ("Kiani", "Kayani"),
+    ("Niazi",),
+    ("Khattak",),
+    ("Yousafzai", "Yusufzai"),
+    ("Afridi",),
+    ("Durrani",),
+    ("Lodhi", "Lodi"),
+    ("Ghauri", "Ghouri"),
+    ("Mughal", "Moghal"),
+    ("Janjua",),
+    ("Cheema",),
+    ("Bajwa",),
+    ("Warraich", "Waraich"),
+    ("Ranjha",),
+    ("Khokhar",),
+    ("Dogar",),
+    ("Tarar",),
+    ("Gondal",),
+    ("Hashmi",),
+    ("Jafri", "Jafry"),
+    ("Rizvi",),
+    ("Naqvi",),
+    ("Kazmi",),
+    ("Hamdani",),
+    ("Biswas",),
+    ("Majumder", "Mazumdar"),
+    ("Bepari", "Beparee"),
+    ("Dewan",),
+    ("Khandaker", "Khondoker"),
+    ("Mridha",),
+    ("Pramanik",),
+    ("Munshi",),
+    ("Shikder",),
+    ("Sardar",),
+    ("Pathan",),
+    ("Memon",),
+    ("Marwat",),
+    ("Mengal",),
+    ("Bugti",),
+    ("Marri",),
+    ("Leghari", "Laghari"),
+    ("Jatoi",),
+    ("Soomro", "Sumro"),
+    ("Bhutto",),
 ]
 
 TURKISH_GIVEN = """Mehmet Emre Murat Burak Serkan Cem Deniz Gökhan Volkan Onur Tolga Barış Elif
@@ -114,7 +165,10 @@ Arda Ece Buse Merve Büşra Tuğba Gizem Sibel Serap Nurcan Songül Hülya Ayşe
 Zeynep Meryem Recep Halil Hüseyin Ömer Süleyman Ramazan İsmail Mustafa Yusuf Osman""".split()
 TURKISH_ROOT = """Yıl Kara Ak Öz Demir Kaya Ay Gün Er Bal Çelik Şahin Doğan Arslan Kurt Koç
 Aydın Yıldız Tekin Taş Polat Keskin Kılıç Bulut Uçar Erdoğ Şen Tok Çakır Güler Ateş Karaca
-Yavuz Bozkurt Çetin Aslan Sarı Tunç Uysal Coşkun""".split()
+Yavuz Bozkurt Çetin Aslan Sarı Tunç Uysal Coşkun Akın Alp Altın Atay Baş Bay Bilgi Bora Cal
+Cihan Dal Dede Dinç Duman Ece Ekin Eren Esen Gök Gür Işık Ilgaz Kal Kar Kavak Kaş Kır Kor Kuş
+Mert Oral Orhan Ova Ozan Pala Sağ Sal Sevin Sezgin Soy Tan Tay Tepe Toprak Tuna Turan Ulu Ün
+Yalçın Yağız Yeşil Yücel Zor""".split()
 TURKISH_SUFFIX = [
     "",
     "oğlu",
@@ -596,7 +650,10 @@ class NameGenerator:
 
     def _turkish_surname(self) -> Part:
         rng = self.rng
-        word = rng.choice(TURKISH_ROOT) + rng.choice(TURKISH_SUFFIX)
+        word = rng.choice(TURKISH_ROOT)
+        if rng.random() < 0.25:  # compound surnames: Karaaslan, Akyıldız
+            word += rng.choice(TURKISH_ROOT).lower()
+        word += rng.choice(TURKISH_SUFFIX)
         return Part("lat", spellings=(word,))
 
     def _africa_family(self) -> Part:
@@ -616,36 +673,37 @@ class NameGenerator:
             parts.append(self._given(female, region))
             if rng.random() < 0.12:
                 parts.append(Part("conn", female=female))
-            parts.append(self._given(False, region))
-            if rng.random() < 0.65:
+            parts.append(self._given(False, region))  # father
+            if rng.random() < 0.9:  # grandfather: official documents carry four names
                 parts.append(self._given(False, region))
             parts.append(self._arab_family())
         elif region == "south_asia":
             if not female and rng.random() < 0.3:
                 parts.append(Part("ar", ph=parse("muHammad")))
             parts.append(self._given(female, region))
-            if rng.random() < 0.4:
+            if rng.random() < 0.3:
                 parts.append(self._given(female, region))
-            if rng.random() < 0.4:
+            if rng.random() < 0.95:  # the father's name, as passports and lists write it
+                parts.append(self._given(False, region))
+            if rng.random() < 0.45:
                 parts.append(Part("lat", spellings=self._zipf(self.sa_family)))
                 arabic_ok = False
             else:
                 parts.append(Part("ar", ph=self._zipf(self.nisba), article=False))
         elif region == "indonesia":
             arabic_ok = False
-            shape = rng.random()
-            if shape < 0.12:
-                parts.append(self._java(female))
+            # Hajj and umrah passports of Indonesia carry at least three words: a
+            # one-word Javanese name is completed with the father's names.
+            if rng.random() < 0.55:
+                parts.append(self._given(female, region))
             else:
-                if rng.random() < 0.45:
-                    parts.append(self._given(female, region))
-                elif rng.random() < 0.5:
-                    parts.append(Part("lat", spellings=(rng.choice(INDO_NATIVE),)))
-                parts.append(self._java(female))
-                if rng.random() < 0.6:
-                    parts.append(
-                        self._java(female) if rng.random() < 0.6 else self._given(False, region)
-                    )
+                parts.append(Part("lat", spellings=(rng.choice(INDO_NATIVE),)))
+            parts.append(self._java(female))
+            parts.append(self._java(False) if rng.random() < 0.6 else self._given(False, region))
+            if rng.random() < 0.35:
+                parts.append(
+                    self._java(False) if rng.random() < 0.5 else self._given(False, region)
+                )
         elif region == "turkey":
             arabic_ok = False
             first = (
@@ -654,7 +712,7 @@ class NameGenerator:
                 else Part("lat", spellings=(rng.choice(TURKISH_GIVEN),))
             )
             parts.append(first)
-            if rng.random() < 0.3:
+            if rng.random() < 0.45:
                 parts.append(Part("lat", spellings=(rng.choice(TURKISH_GIVEN),)))
             parts.append(self._turkish_surname())
         elif region == "west_africa":
@@ -664,7 +722,7 @@ class NameGenerator:
                 if rng.random() < 0.5
                 else self._given(female, region)
             )
-            if rng.random() < 0.5:
+            if rng.random() < 0.7:  # the father's name
                 parts.append(self._given(False, region))
             parts.append(self._africa_family())
         else:  # somalia: given + father + grandfather, no family name
@@ -676,6 +734,12 @@ class NameGenerator:
                 if rng.random() < 0.3
                 else self._given(False, region)
             )
+            if rng.random() < 0.5:  # great-grandfather or clan name
+                parts.append(
+                    Part("lat", spellings=rng.choice(SOMALI_NATIVE))
+                    if rng.random() < 0.5
+                    else self._given(False, region)
+                )
         year = rng.randint(1940, 2006)
         birth = f"{year:04d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         nationality = rng.choice(NATIONALITIES[region])

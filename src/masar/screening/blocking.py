@@ -29,6 +29,7 @@ __all__ = [
     "POSTING_BUDGET",
     "YEAR_BITS",
     "CandidateSelection",
+    "velar_key",
     "pack_postings",
     "year_bucket",
 ]
@@ -46,6 +47,22 @@ MAX_SUBSET_TOKENS: Final = 8
 #: Posting lists up to this long are read whole, whatever the birth years.
 YEAR_SPLIT_MIN: Final = 48
 YEAR_MASK: Final = (1 << YEAR_BITS) - 1
+
+
+_VELAR: Final = str.maketrans("J", "K")
+
+
+def velar_key(key: str) -> str:
+    """``key`` with the j class merged into k, for blocking.
+
+    Latin "g" writes both غ (Ghulam) and the Egyptian ج (Gamal), "c" the Turkish
+    ج (Cemal) and the k of French spellings (Camara): a query looks up the keys
+    equal to its own but for j/k as if they were its own (both tokens of a pair
+    may differ so). The wider s/d/t merge of
+    :func:`~masar.screening.scoring.loose_key` is left to scoring: as a blocking
+    rule it made every query read a third more posting lists for no recall.
+    """
+    return key.translate(_VELAR)
 
 
 def year_bucket(year: int) -> int:
@@ -76,6 +93,7 @@ class CandidateSelection:
     _alias_tok_off: array[int]
     _key_ids: dict[str, int]
     _key_text: list[str]
+    _velar: dict[str, list[int]]
     _nbr: dict[str, int | list[int]]
     _pair_codes: array[int]
     _pair_off: array[int]
@@ -88,7 +106,8 @@ class CandidateSelection:
     _single: dict[int, array[int]]
 
     def _near_kids(self, key: str) -> list[int]:
-        """Ids of the keys at most one edit (OSA distance) from ``key``, its own first."""
+        """Ids of the keys at most one edit (OSA distance) from ``key`` or equal to it but for
+        j/k (:func:`velar_key`), its own first."""
         nbr = self._nbr
         found: set[int] = set()
         variants = [key]
@@ -107,7 +126,16 @@ class CandidateSelection:
         near = [
             k for k in found if k != own and OSA.distance(key, key_text[k], score_cutoff=1) <= 1
         ]
+        seen = set(near)
+        near.extend(k for k in self._velar.get(velar_key(key), ()) if k != own and k not in seen)
         return near if own is None else [own, *near]
+
+    def _own_kids(self, kid: int, key: str) -> list[int]:
+        """``kid`` (if known) and the ids of keys equal to ``key`` but for j/k."""
+        same = self._velar.get(velar_key(key), ()) if key else ()
+        if kid < 0:
+            return list(same)
+        return [kid, *(k for k in same if k != kid)]
 
     @staticmethod
     def _admitting_pairs(
@@ -152,6 +180,7 @@ class CandidateSelection:
         q_dob: int,
         floor: float,
         max_gap: int | None,
+        q_keys: Sequence[str] = (),
     ) -> list[int]:
         """Aliases sharing a (near-)key pair with the query.
 
@@ -179,20 +208,22 @@ class CandidateSelection:
             n_codes = len(codes)
             n_keys = len(self._key_text)
             by_pair: dict[tuple[int, int], list[tuple[bool, int, int]]] = {}
+            # Keys equal to the query's own but for j/k (Gamal for Jamal) count as
+            # its own: two variant tokens in one pair still meet.
+            own = [self._own_kids(q_kids[i], q_keys[i] if q_keys else "") for i in range(n)]
             for i in range(n):
                 for j in range(i + 1, n):
-                    own_i, own_j = q_kids[i], q_kids[j]
-                    combos = [(a, own_j) for a in near[i]] if own_j >= 0 else []
-                    if own_i >= 0:
-                        combos.extend((own_i, b) for b in near[j])
-                    if own_i < 0 and own_j < 0:
-                        combos = [(a, b) for a in near[i] for b in near[j]]
+                    own_i, own_j = own[i], own[j]
+                    combos = {(a, b) for a in near[i] for b in own_j}
+                    combos.update((a, b) for a in own_i for b in near[j])
+                    if not own_i and not own_j:
+                        combos = {(a, b) for a in near[i] for b in near[j]}
                     lists: list[tuple[bool, int, int]] = []
-                    for a, b in set(combos):
+                    for a, b in combos:
                         code = a * n_keys + b if a <= b else b * n_keys + a
                         idx = bisect_left(codes, code)
                         if idx < n_codes and codes[idx] == code:
-                            lists.append((not (a == own_i and b == own_j), idx, idx))
+                            lists.append((not (a in own_i and b in own_j), idx, idx))
                     if lists:
                         by_pair[(i, j)] = [
                             (is_near, offsets[idx], offsets[idx + 1]) for is_near, idx, _ in lists

@@ -12,7 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from masar.screening.names import name_tokens
+from masar.screening.names import (
+    has_arabic,
+    is_somali_spelling,
+    name_tokens,
+    normalize_latin,
+    somali_to_common,
+)
 
 _WORDS = re.compile(r"(\s+)")
 
@@ -35,11 +41,17 @@ def _is_matched(word: str, matched: frozenset[str]) -> bool:
 def highlight(text: str, matched_tokens: Iterable[str]) -> list[Segment]:
     """``text`` cut into segments (words and the spaces between them), matched words marked."""
     matched = frozenset(t for t in matched_tokens if t)
+    # Somali orthography is recognised by the whole name (names.is_somali_spelling):
+    # "Cali" alone is not Somali, "Cali Cumar Aadan" is.
+    somali = is_somali_spelling(normalize_latin(text).split())
     segments: list[Segment] = []
     for part in _WORDS.split(text):
         if not part:
             continue
-        marked = not part.isspace() and bool(matched) and _is_matched(part, matched)
+        word = part
+        if somali and not has_arabic(part):
+            word = somali_to_common(normalize_latin(part))
+        marked = not part.isspace() and bool(matched) and _is_matched(word, matched)
         segments.append(Segment(part, marked))
     return segments
 

@@ -37,6 +37,7 @@ from masar.screening.blocking import (
     YEAR_BITS,
     CandidateSelection,
     pack_postings,
+    velar_key,
     year_bucket,
 )
 from masar.screening.countries import normalize_country
@@ -128,6 +129,7 @@ class MatchIndex(CandidateSelection):
         "_key_ids",
         "_key_text",
         "_key_w",
+        "_velar",
         "_nat_codes",
         "_nbr",
         "_pair_codes",
@@ -173,6 +175,7 @@ class MatchIndex(CandidateSelection):
         self._pair_post = array("i")
         self._pair_year = array("B")
         self._nbr: dict[str, int | list[int]] = {}
+        self._velar: dict[str, list[int]] = {}
         self._single: dict[int, array[int]] = {}
         self._unknown_w = MAX_WEIGHT
 
@@ -302,6 +305,12 @@ class MatchIndex(CandidateSelection):
                     x.append(kid)
         self._nbr = nbr
 
+        # Keys equal but for j/k (Gamal/Jamal, Cemal/Kemal): see velar_key.
+        velar: dict[str, list[int]] = {}
+        for kid, key in enumerate(key_text):
+            velar.setdefault(velar_key(key), []).append(kid)
+        self._velar = {k: v for k, v in velar.items() if len(v) > 1}
+
     # ------------------------------------------------------------ inspection
 
     def __len__(self) -> int:
@@ -376,7 +385,7 @@ class MatchIndex(CandidateSelection):
 
         floor = threshold - (MAX_BONUS if (q_dob or q_nat) else 0.0)
         candidates = self._candidates(
-            q_kids, q_w, near, q_dob, floor, max_birth_year_gap(threshold)
+            q_kids, q_w, near, q_dob, floor, max_birth_year_gap(threshold), q_keys
         )
         if not candidates:
             return []

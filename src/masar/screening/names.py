@@ -16,7 +16,10 @@ Pipeline of :func:`name_tokens`:
    ``bin/ibn/bint/binti/ben/ould`` connectors are dropped; ``Abd``/``Abu`` are
    fused with the following element (``Abd al-Rahman``, ``Abdulrahman``,
    ``Abdul Rahman``, ``Abdel Rahman`` and ``Abdurrahman`` all give
-   ``abdulrahman``); ``ad-Din`` and ``Allah`` are fused with the preceding one.
+   ``abdulrahman``); ``ad-Din``, ``Allah`` and a separate ``ul`` (Nur ul Islam) are
+   fused with the preceding one.
+5. A name in Somali orthography (:func:`is_somali_spelling`) has its Latin words read
+   with x = h and c = ع (:func:`somali_to_common`) before step 4.
 
 :func:`phonetic_key` then folds spelling variants by rules (vowels, doubled
 consonants, digraphs, final ``h``), not by a list of names, so that "Mohammed",
@@ -31,6 +34,7 @@ Decisions worth knowing (see also the docstrings below):
   j), ``ڤ`` → v (class of w, as Turkish/Persian "v" renders و).
 * ``ث`` and Latin "th" fall in the class of s (Othman/Osman, Kulthum/Kulsoom);
   ``ذ ض ظ``, "dh" and "z" fall in the class of d (Ramadan/Ramadhan/Ramzan).
+* Latin "x" is the h sound (Somali Maxamed, Xasan), not "ks".
 * Known collisions: vowels carry no weight, so Hasan/Husayn (HSN) and
   Mohammed/Mahmoud (MHMD) share keys; the matcher still sees the text ratio and
   the other name parts.
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Final
 
@@ -54,11 +59,13 @@ from masar.screening.arabic import (
 __all__ = [
     "ARABIC_TRANSLITERATION",
     "has_arabic",
+    "is_somali_spelling",
     "name_tokens",
     "normalize_arabic",
     "normalize_latin",
     "normalize_name",
     "phonetic_key",
+    "somali_to_common",
     "transliterate_arabic",
 ]
 
@@ -233,6 +240,42 @@ def _raw_tokens(name: str) -> list[tuple[str, bool]]:
     return out
 
 
+# Somali orthography writes ح as "x" and ع as "c" (Maxamed, Xasan, Cabdi, Cali,
+# Ismaaciil, Jaamac). Elsewhere "c" is k (Camara, El-Coubeisi) or j (Turkish
+# Cemal), so a name is read as Somali only when it shows it: an "x" before a
+# vowel (Latin "x" is otherwise absent from these names), a "c" (not "ch") in a
+# word that also writes a long vowel doubled (aa, ii, uu) as Somali does, or two
+# words with such a "c" in a name with a doubled long vowel (Cali Cumar Aadan),
+# or a word that starts with "cabd" (Cabdi, Cabdullaahi: عبد).
+_SOMALI_X: Final = re.compile(r"x[aeiou]")
+_SOMALI_C: Final = re.compile(r"c(?!h)")
+_SOMALI_LONG: Final = re.compile(r"aa|ii|uu")
+_SOMALI_LETTERS: Final = re.compile(r"x|c(?!h)")
+
+
+def is_somali_spelling(words: Iterable[str]) -> bool:
+    """Whether the normalized Latin ``words`` of one name follow Somali orthography."""
+    with_c = 0
+    long_vowels = False
+    for w in words:
+        if "x" in w and _SOMALI_X.search(w):
+            return True
+        if w.startswith("cabd"):  # Cabdi, Cabdullaahi: عبد with ع written c
+            return True
+        has_long = _SOMALI_LONG.search(w) is not None
+        if "c" in w and _SOMALI_C.search(w):
+            if has_long:
+                return True
+            with_c += 1
+        long_vowels = long_vowels or has_long
+    return with_c >= 2 and long_vowels
+
+
+def somali_to_common(word: str) -> str:
+    """Somali "x" (ح) → h, "c" (ع) → nothing, as other Latin spellings write them."""
+    return _SOMALI_LETTERS.sub(lambda m: "h" if m.group() == "x" else "", word)
+
+
 def name_tokens(name: str) -> list[str]:
     """Normalized, script-independent Latin tokens of a personal name.
 
@@ -244,6 +287,9 @@ def name_tokens(name: str) -> list[str]:
     ``["abdulrahman", "salahuddin"]``). Token order is kept.
     """
     raw = _raw_tokens(name)
+    if is_somali_spelling(t for t, from_arabic in raw if not from_arabic):
+        raw = [(t if a else somali_to_common(t), a) for t, a in raw]
+        raw = [(t, a) for t, a in raw if t]
     out: list[str] = []
     n = len(raw)
     i = 0
@@ -252,6 +298,12 @@ def name_tokens(name: str) -> list[str]:
         last = i == n - 1
         if not from_arabic:
             tok = _ABBREVIATIONS.get(tok, tok)
+        if tok == "ul" and out and not last and not from_arabic:
+            # "Nur ul Islam", "Ziya-ul-Karim": written as one word just as often
+            # (Nurul Islam, Dhiya'ul Karim), so the connector joins the element before.
+            out[-1] += "ul"
+            i += 1
+            continue
         if not last and (tok in _CONNECTORS or tok in _ARTICLES):
             i += 1
             continue
@@ -300,7 +352,7 @@ _CLASS: Final[dict[str, str]] = {
     "j": "J", "dj": "J", "dzh": "J", "zh": "J",
     "k": "K", "q": "K", "c": "K", "ck": "K", "g": "K", "kh": "K", "gh": "K",
     "sh": "X", "ch": "X", "sch": "X", "tch": "X", "sy": "X",
-    "h": "H", "l": "L", "m": "M", "n": "N", "r": "R", "x": "KS",
+    "h": "H", "l": "L", "m": "M", "n": "N", "r": "R", "x": "H",
 }  # fmt: skip
 
 
