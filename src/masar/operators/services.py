@@ -244,6 +244,27 @@ def _lock_agent(agent_id: int) -> Agent:
     )
 
 
+def _agent_status_change(
+    *, actor: User | None, agent: Agent, status: str, action: str, reason: str
+) -> None:
+    agent.status = status
+    agent.status_reason = reason
+    agent.save(update_fields=["status", "status_reason"])
+    audit_record(
+        actor=actor,
+        action=action,
+        target=agent,
+        organization=agent.organization,
+        details={"reason": reason},
+    )
+    event_emit(
+        type=action,
+        subject=agent,
+        payload={"agent_id": agent.pk, "reason": reason},
+        organizations=[agent.organization],
+    )
+
+
 @transaction.atomic
 def agent_bar(*, actor: User | None, agent: Agent, reason: str) -> str:
     """Bar an overseas agent: no new contract may be registered with it. Returns its status
@@ -258,24 +279,14 @@ def agent_bar(*, actor: User | None, agent: Agent, reason: str) -> str:
         )
     agent = _lock_agent(agent.pk)
     before = agent.status
-    if before == AgentStatus.BARRED:
-        return before
-    agent.status = AgentStatus.BARRED
-    agent.status_reason = reason
-    agent.save(update_fields=["status", "status_reason"])
-    audit_record(
-        actor=actor,
-        action="agent.barred",
-        target=agent,
-        organization=agent.organization,
-        details={"reason": reason},
-    )
-    event_emit(
-        type="agent.barred",
-        subject=agent,
-        payload={"agent_id": agent.pk, "reason": reason},
-        organizations=[agent.organization],
-    )
+    if before != AgentStatus.BARRED:
+        _agent_status_change(
+            actor=actor,
+            agent=agent,
+            status=AgentStatus.BARRED,
+            action="agent.barred",
+            reason=reason,
+        )
     return before
 
 
@@ -284,24 +295,14 @@ def agent_unbar(*, actor: User | None, agent: Agent, reason: str) -> Agent:
     """Lift an agent's bar. Idempotent: an agent that is not barred is left as it is."""
     _require_licensing(actor)
     agent = _lock_agent(agent.pk)
-    if agent.status != AgentStatus.BARRED:
-        return agent
-    agent.status = AgentStatus.ACTIVE
-    agent.status_reason = reason
-    agent.save(update_fields=["status", "status_reason"])
-    audit_record(
-        actor=actor,
-        action="agent.unbarred",
-        target=agent,
-        organization=agent.organization,
-        details={"reason": reason},
-    )
-    event_emit(
-        type="agent.unbarred",
-        subject=agent,
-        payload={"agent_id": agent.pk, "reason": reason},
-        organizations=[agent.organization],
-    )
+    if agent.status == AgentStatus.BARRED:
+        _agent_status_change(
+            actor=actor,
+            agent=agent,
+            status=AgentStatus.ACTIVE,
+            action="agent.unbarred",
+            reason=reason,
+        )
     return agent
 
 
