@@ -276,6 +276,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Review deadline of referrals raised by Masar's own records (bans, previous refusals);
 # watchlist hits use their list's own deadline.
 MASAR_SCREENING_RECORDS_SLA_HOURS = env_int("MASAR_SCREENING_RECORDS_SLA_HOURS", 24)
+# Open data never publishes a cell counting fewer people than this (reporting).
+MASAR_OPEN_DATA_MIN_CELL = env_int("MASAR_OPEN_DATA_MIN_CELL", 10)
 
 # Visa seal signing keys live outside the database (docs/visa-seal.md).
 MASAR_KEYS_DIR = Path(env_str("MASAR_KEYS_DIR", str(VAR_DIR / "keys")))

@@ -37,6 +37,12 @@ def masar(request: HttpRequest) -> dict[str, Any]:
             and user.organization is not None
             and user.organization.is_ministry
         ),
+        "perms_dashboard": bool(
+            user is not None
+            and user.is_authenticated
+            and user.organization is not None
+            and user.organization.kind in {"mohu", "mofa", "moi", "company"}
+        ),
         "perms_supervisor": bool(
             user is not None and user.is_authenticated and user.has_role("supervisor")
         ),

@@ -1,0 +1,57 @@
+/* Dashboard charts: each <canvas data-chart="ID"> is drawn from the JSON of
+   <script type="application/json" id="chartdata-ID"> (json_script), with the vendored
+   Chart.js. No inline script (CSP); right-to-left pages mirror the axes and legends. */
+(function () {
+  "use strict";
+  var PALETTE = ["#0b6e4f", "#e0a458", "#2f6690", "#c2524a", "#7a5c99", "#3a7d44", "#b07d2b", "#5b7083"];
+
+  function draw() {
+    if (typeof window.Chart === "undefined") { return; }
+    var dirNode = document.getElementById("reporting-dir");
+    var rtl = !!(dirNode && dirNode.getAttribute("data-rtl") === "1");
+    var font = getComputedStyle(document.body).fontFamily;
+    window.Chart.defaults.font.family = font;
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var id = canvas.getAttribute("data-chart");
+      var source = document.getElementById("chartdata-" + id);
+      if (!source) { return; }
+      var spec = JSON.parse(source.textContent);
+      var round = spec.type === "doughnut";
+      var datasets = spec.datasets.map(function (ds, i) {
+        var colour = PALETTE[i % PALETTE.length];
+        return {
+          label: ds.label,
+          data: ds.data,
+          borderColor: round ? "#ffffff" : colour,
+          backgroundColor: round ? spec.labels.map(function (_, j) { return PALETTE[j % PALETTE.length]; }) : colour,
+          tension: 0.2,
+          pointRadius: spec.type === "line" ? 2 : 0
+        };
+      });
+      var options = {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        locale: document.documentElement.lang || "ar",
+        plugins: {
+          legend: { rtl: rtl, position: "bottom" },
+          tooltip: { rtl: rtl }
+        }
+      };
+      if (!round) {
+        options.scales = { x: { reverse: rtl }, y: { beginAtZero: true, position: rtl ? "right" : "left" } };
+      }
+      var chart = new window.Chart(canvas, { type: spec.type, data: { labels: spec.labels, datasets: datasets }, options: options });
+      var points = 0;
+      datasets.forEach(function (ds) { ds.data.forEach(function (v) { points += Number(v) || 0; }); });
+      canvas.setAttribute("data-drawn", String(points));
+      canvas.chart = chart;
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();
