@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from masar.training.pdf import certificate_pdf, font_uris
+from masar.training.pdf import certificate_pdf
+from masar.web.pdf import font_uris
 from tests.training.factories import CertificateFactory
 
 pytestmark = pytest.mark.django_db

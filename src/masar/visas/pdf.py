@@ -7,13 +7,10 @@ from __future__ import annotations
 import base64
 import mimetypes
 
-from django.template.loader import render_to_string
-from weasyprint import HTML, URLFetcher
-
 from masar.core.dates import hijri_display
-from masar.training.pdf import font_uris
 from masar.visas.models import Visa
 from masar.visas.seal import seal_qr_svg
+from masar.web.pdf import pdf_render
 
 TYPE_AR = {"umrah": "عمرة", "hajj": "حج", "visit": "زيارة"}
 STATUS_AR = {"valid": "سارية", "cancelled": "ملغاة", "lapsed": "منتهية دون استخدام"}
@@ -46,7 +43,6 @@ def visa_pdf(*, visa: Visa) -> bytes:
         "application": app,
         "pilgrim": pilgrim,
         "season": visa.season,
-        "fonts": font_uris(),
         "photo": _photo_uri(visa),
         "qr": _qr_uri(visa),
         "type_ar": TYPE_AR.get(visa.visa_type, visa.visa_type),
@@ -58,6 +54,4 @@ def visa_pdf(*, visa: Visa) -> bytes:
         "entries_en": "Multiple" if visa.entries == 0 else str(visa.entries),
         "entries_ar": "متعددة" if visa.entries == 0 else str(visa.entries),
     }
-    html = render_to_string("visas/visa_pdf.html", context)
-    fetcher = URLFetcher(allowed_protocols={"file", "data"})
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()
+    return pdf_render("visas/visa_pdf.html", context)

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -126,16 +125,13 @@ def weekly_figures(season: Season, week: Week) -> dict[str, Any]:
 
 def weekly_report_pdf(*, season: Season, week: Week) -> bytes:
     """Render the report (WeasyPrint; only local files and data: URIs are fetched)."""
-    from weasyprint import HTML, URLFetcher
-
-    from masar.training.pdf import font_uris
+    from masar.web.pdf import pdf_render
 
     figures = weekly_figures(season, week)
     context = {
         "season": season,
         "w": week,
         "f": figures,
-        "fonts": font_uris(),
         "dates": {
             lang: {
                 "from": hijri_display(week.starts_on, lang),
@@ -145,9 +141,7 @@ def weekly_report_pdf(*, season: Season, week: Week) -> bytes:
         },
         "generated": timezone.localtime(),
     }
-    html = render_to_string("reporting/weekly_pdf.html", context)
-    fetcher = URLFetcher(allowed_protocols={"file", "data"})
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()
+    return pdf_render("reporting/weekly_pdf.html", context)
 
 
 def weekly_report_generate(*, season: Season, week: int, actor: User | None = None) -> WeeklyReport:
