@@ -2,18 +2,24 @@
 inserting the same rows directly.
 
 Prepares N issued visas (PostgreSQL), a gate's service account and its bearer token, and
-starts a real server process (`masar runserver --noreload`, threaded) on 127.0.0.1. Two
-client threads then POST `/api/v1/crossings/` in batches of `--batch` events: an entry for
+starts `--servers` server processes (default 2; `masar runserver --noreload` each on its own
+port, standing in for a pre-forking server's workers: production runs gunicorn, which is not
+in this environment; ADR 0077) on 127.0.0.1. `--threads` client threads (default 4, spread
+over the servers) then POST `/api/v1/crossings/` in batches of `--batch` events: an entry for
 every visa, then an exit for every visa (2N crossings). Each batch is one transaction:
 crossings, stays, `enter`/`depart` transitions set-based, events, audit entry, and the
-outbox relay after commit. The baseline, in the same run, inserts the same 2N crossing
-rows directly (`bulk_create`, no checks, no stays, no events). Ratio = baseline time /
-API time. The issue's target: at least 2,000 crossings per second.
+outbox relay after commit. Measured three ways in the same run: the servers with the relay
+after each commit (the default, `ratio`), the servers with the relay deferred to its own
+process, and one server process with the relay after each commit (the configuration of ADR
+0075). The baseline inserts the same 2N crossing rows directly (`bulk_create`, no checks,
+no stays, no events). Ratio = baseline time / API time. The issue's target: at least 2,000
+crossings per second.
 
     .venv/bin/python benchmarks/crossings_ingest.py [--quick] [--count N] [--batch B]
+        [--servers S] [--threads T]
 
 Full size: 10,000 visas (20,000 crossings); `--quick`: 500 (1,000 crossings). Database
-masar_bordercore_bench_ingest on 127.0.0.1:5432, created and dropped.
+masar_borderperf_bench_ingest on 127.0.0.1:5432, created and dropped.
 Last line: `RESULT {json}`.
 """
 
@@ -210,12 +216,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _post_all(port: int, token: str, batches: list[list[dict]], threads: int) -> list[dict]:
+def _post_all(ports: list[int], token: str, batches: list[list[dict]], threads: int) -> list[dict]:
     answers: list[dict] = []
     lock = threading.Lock()
     queue = list(enumerate(batches))
 
-    def worker() -> None:
+    def worker(port: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         while True:
             with lock:
@@ -241,7 +247,10 @@ def _post_all(port: int, token: str, batches: list[list[dict]], threads: int) ->
                 answers.extend(json.loads(data)["results"])
         conn.close()
 
-    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    # Client thread i talks to server process i modulo the number of servers.
+    workers = [
+        threading.Thread(target=worker, args=(ports[i % len(ports)],)) for i in range(threads)
+    ]
     for w in workers:
         w.start()
     for w in workers:
@@ -250,7 +259,12 @@ def _post_all(port: int, token: str, batches: list[list[dict]], threads: int) ->
 
 
 def _run_mode(
-    args: argparse.Namespace, env: dict[str, str], tmp: str, psql: list[str], mode: str
+    args: argparse.Namespace,
+    env: dict[str, str],
+    tmp: str,
+    psql: list[str],
+    mode: str,
+    servers: int,
 ) -> tuple[float, int, list[dict], list[str]]:
     """A fresh database and server; POST every entry then every exit; the time taken."""
     template = f"{args.database}_template"
@@ -275,25 +289,32 @@ def _run_mode(
     if mode == "relay_deferred":
         server_env["DJANGO_SETTINGS_MODULE"] = "bench_ingest_settings"
         server_env["PYTHONPATH"] = f"{tmp}{os.pathsep}{env['PYTHONPATH']}"
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "masar"),
-            "runserver",
-            "--noreload",
-            f"127.0.0.1:{port}",
-        ],
-        env=server_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    # `servers` processes, as a pre-forking WSGI server runs its workers (production runs
+    # gunicorn, docs/operations.md; it is not in this environment, so each worker here is
+    # a `masar runserver --noreload` process on its own port).
+    ports = [_free_port() for _ in range(servers)]
+    procs = [
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "masar"),
+                "runserver",
+                "--noreload",
+                f"127.0.0.1:{port}",
+            ],
+            env=server_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
     try:
-        for _ in range(150):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        for port in ports:
+            for _ in range(150):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
         base = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
         events = []
         for direction, offset in (("entry", 0), ("exit", 3600)):
@@ -313,12 +334,14 @@ def _run_mode(
         entries = batches[: len(batches) // 2]
         exits = batches[len(batches) // 2 :]
         started = time.perf_counter()
-        answers = _post_all(port, world["token"], entries, args.threads)
-        answers += _post_all(port, world["token"], exits, args.threads)
+        answers = _post_all(ports, world["token"], entries, args.threads)
+        answers += _post_all(ports, world["token"], exits, args.threads)
         seconds = time.perf_counter() - started
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
     assert len(answers) == len(events), (len(answers), len(events))
     accepted = sum(1 for a in answers if a["outcome"] == "accepted")
     return seconds, accepted, events, numbers
@@ -329,8 +352,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK} visas")
     parser.add_argument("--count", type=int)
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--database", default="masar_bordercore_bench_ingest")
+    parser.add_argument("--threads", type=int, default=4, help="client threads")
+    parser.add_argument("--servers", type=int, default=2, help="server processes (workers)")
+    parser.add_argument("--database", default="masar_borderperf_bench_ingest")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -366,8 +390,14 @@ def main() -> int:
     events: list[dict] = []
     baseline_seconds = 0.0
     try:
-        for mode in ("relay_on_commit", "relay_deferred"):
-            seconds, accepted, events, numbers = _run_mode(args, env, tmp, psql, mode)
+        for mode, servers in (
+            ("relay_on_commit", args.servers),
+            ("relay_deferred", args.servers),
+            ("one_server", 1),
+        ):
+            seconds, accepted, events, numbers = _run_mode(
+                args, env, tmp, psql, mode.replace("one_server", "relay_on_commit"), servers
+            )
             runs[mode] = seconds
         # The baseline, in the last run's database: the same rows, inserted directly.
         env["BENCH_NUMBERS"] = json.dumps(numbers)
@@ -385,12 +415,14 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     api_seconds = runs["relay_on_commit"]
     deferred_seconds = runs["relay_deferred"]
+    one_seconds = runs["one_server"]
     total = len(events)
     summary = {
         "crossings": total,
         "accepted": accepted,
         "batch": args.batch,
         "threads": args.threads,
+        "servers": args.servers,
         "api_seconds": round(api_seconds, 3),
         "crossings_per_second": round(total / api_seconds, 1),
         "baseline_seconds": round(baseline_seconds, 3),
@@ -399,15 +431,20 @@ def main() -> int:
         "api_seconds_relay_deferred": round(deferred_seconds, 3),
         "crossings_per_second_relay_deferred": round(total / deferred_seconds, 1),
         "ratio_relay_deferred": round(baseline_seconds / deferred_seconds, 3),
+        "api_seconds_one_server": round(one_seconds, 3),
+        "crossings_per_second_one_server": round(total / one_seconds, 1),
+        "ratio_one_server": round(baseline_seconds / one_seconds, 3),
     }
     print(
         f"{total} crossings ({accepted} accepted) through POST /api/v1/crossings/ in batches "
-        f"of {args.batch}, {args.threads} client threads: {summary['api_seconds']} s = "
+        f"of {args.batch}, {args.threads} client threads, {args.servers} server processes: "
+        f"{summary['api_seconds']} s = "
         f"{summary['crossings_per_second']}/s (target >= 2000/s); inserting the same rows "
         f"directly {summary['baseline_seconds']} s; ratio {summary['ratio']}; with the "
         f"outbox relay deferred to its own process "
         f"{summary['crossings_per_second_relay_deferred']}/s, ratio "
-        f"{summary['ratio_relay_deferred']}"
+        f"{summary['ratio_relay_deferred']}; one server process (relay on commit) "
+        f"{summary['crossings_per_second_one_server']}/s, ratio {summary['ratio_one_server']}"
     )
     print("RESULT " + json.dumps(summary, sort_keys=True))
     return 0

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 
 from masar.applications.models import Application, ApplicationTransition
 from masar.border.models import EscapeNotice, Overstay, Stay
@@ -238,3 +239,45 @@ def test_another_company_cannot_file_and_nothing_changes(
     overstay.refresh_from_db()
     assert overstay.escape_notice_filed_at is None
     assert EscapeNotice.objects.count() == 0
+
+
+def test_an_application_that_left_entered_after_the_candidates_were_read_is_not_swept(
+    visa_for: Any, gate: Any, ports: Any, entry_day: dt.date
+) -> None:
+    # given two overstayers, one of whose applications leaves `entered` between the sweep's
+    # reading of its candidates and its UPDATE (as a committed exit would)
+    visas = [visa_for(days_ago=20) for _ in range(2)]
+    Visa.objects.filter(pk__in=[v.pk for v in visas]).update(stay_days=STAY_DAYS)
+    crossings_record_batch(
+        actor=gate,
+        events=[crossing(Visa.objects.get(pk=v.pk), "entry", local(entry_day, 9)) for v in visas],
+    )
+    gone, stays = visas[0].application_id, visas[1].application_id
+
+    def meanwhile(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.lstrip().startswith("UPDATE applications_application SET status"):
+            Application.objects.filter(pk=gone).update(status="departed")
+        return execute(sql, params, many, context)
+
+    # when the sweep runs
+    with connection.execute_wrapper(meanwhile):
+        result = overstay_sweep(as_of=riyadh_today())
+
+    # then only the other one is detected, with exactly its own record, log and events
+    assert result.detected == 1
+    assert list(Overstay.objects.values_list("application_id", flat=True)) == [stays]
+    assert Application.objects.get(pk=gone).status == "departed"
+    assert Application.objects.get(pk=stays).status == "overstayed"
+    assert list(
+        ApplicationTransition.objects.filter(name="overstay").values_list(
+            "application_id", flat=True
+        )
+    ) == [stays]
+    assert sorted(
+        OutboxEvent.objects.filter(type="overstay.detected").values_list("subject_id", flat=True)
+    ) == [str(Overstay.objects.get().pk)]
+    assert list(
+        OutboxEvent.objects.filter(type="application.overstayed").values_list(
+            "subject_id", flat=True
+        )
+    ) == [str(stays)]

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -720,10 +721,23 @@ class _Engine:
             if c.application_id is not None:
                 by_app[c.application_id].append(c)
         stored: dict[int, list[Crossing]] = defaultdict(list)
-        for c in Crossing.objects.filter(application_id__in=list(by_app)).select_related(
-            "visa", "port"
-        ):
+        # The stored crossings' visas and ports are those the batch already holds (one
+        # visa per application), fetched only when missing: no join per stored row.
+        visas = {c.visa_id: c.visa for c in new if c.visa is not None}
+        ports = {c.port_id: c.port for c in new}
+        for c in Crossing.objects.filter(application_id__in=list(by_app)):
             stored[c.application_id or 0].append(c)
+        rows = [c for cs in stored.values() for c in cs]
+        missing_visas = {c.visa_id for c in rows if c.visa_id and c.visa_id not in visas}
+        if missing_visas:
+            visas.update(Visa.objects.select_related("season").in_bulk(missing_visas))
+        missing_ports = {c.port_id for c in rows if c.port_id not in ports}
+        if missing_ports:
+            ports.update(Port.objects.in_bulk(missing_ports))
+        for c in rows:
+            if c.visa_id is not None:
+                c.visa = visas[c.visa_id]
+            c.port = ports[c.port_id]
         stays: dict[int, Stay] = {
             s.application_id: s
             for s in Stay.objects.filter(application_id__in=list(by_app)).select_related("overstay")
@@ -739,7 +753,7 @@ class _Engine:
                 if (outcome, code) != (c.outcome, c.refusal_code):
                     self.revised.append((c, c.outcome))
                     c.outcome, c.refusal_code = outcome, code
-        Crossing.objects.bulk_create(new, batch_size=1000)
+        bulk_insert(Crossing, new)
         if self.revised:
             bulk_set(Crossing, [c for c, _prev in self.revised], ["outcome", "refusal_code"])
         entering: list[tuple[Application, dt.datetime]] = []
@@ -781,7 +795,7 @@ class _Engine:
             if app.status in (S.ISSUED, S.ENTERED, S.OVERSTAYED) and journey.state == DEPARTED:
                 assert journey.exit is not None
                 departing.append((app, journey.exit.occurred_at))
-        Stay.objects.bulk_create(new_stays, batch_size=1000)
+        bulk_insert(Stay, new_stays)
         if changed_stays:
             bulk_set(
                 Stay,
@@ -1006,7 +1020,8 @@ def transitions_bulk(
         [app for app, _at in rows],
         ["status", "status_reason", "updated_at", transition.timestamp, "active_passport"],
     )
-    ApplicationTransition.objects.bulk_create(
+    bulk_insert(
+        ApplicationTransition,
         [
             ApplicationTransition(
                 application=app,
@@ -1019,7 +1034,6 @@ def transitions_bulk(
             )
             for app, at in rows
         ],
-        batch_size=1000,
     )
     audit_record(
         actor=actor,
@@ -1048,44 +1062,95 @@ def transitions_bulk(
         transaction.on_commit(partial(hook, ids), robust=True)
 
 
+def bulk_insert(model: Any, objs: Sequence[Any]) -> None:
+    """Insert many new rows and set their ids. On PostgreSQL one INSERT ... SELECT FROM
+    unnest(...) RETURNING id with one array per column (values prepared by each field,
+    without the ORM's per-value compilation); elsewhere `bulk_create`."""
+    if not objs:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=1000)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    arrays: list[str] = []
+    selects: list[str] = []
+    params: list[Any] = []
+    for i, f in enumerate(fields):
+        values = [f.pre_save(obj, True) for obj in objs]
+        if isinstance(f, models.JSONField):
+            arrays.append("%s::text[]")
+            selects.append(f"CAST(v.c{i} AS jsonb)")
+            params.append([None if v is None else json.dumps(v, cls=f.encoder) for v in values])
+        else:
+            arrays.append(f"%s::{f.db_type(connection)}[]")
+            selects.append(f"v.c{i}")
+            params.append([f.get_db_prep_save(v, connection) for v in values])
+    columns = ", ".join(f.column for f in fields)
+    names = ", ".join(f"c{i}" for i in range(len(fields)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {meta.db_table} ({columns}) "  # noqa: S608 - ours
+            f"SELECT {', '.join(selects)} FROM unnest({', '.join(arrays)}) AS v({names}) "
+            f"RETURNING {meta.pk.column}",
+            params,
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
 def bulk_set(model: Any, objs: Sequence[Any], fields: Sequence[str]) -> None:
-    """Write `fields` of many rows in one UPDATE ... FROM (VALUES ...) per 1000 rows (Django's
-    bulk_update builds a CASE per field and row, far slower for hundreds of rows)."""
+    """Write `fields` of many rows in one UPDATE. On PostgreSQL the values travel as one
+    array per column (`UPDATE ... FROM unnest(...)`): a handful of parameters whatever the
+    row count, so neither the driver nor the server parses thousands of placeholders.
+    Elsewhere one UPDATE ... FROM (VALUES ...) per 1000 rows (Django's bulk_update builds a
+    CASE per field and row, far slower for hundreds of rows)."""
     if not objs:
         return
     from django.db import connection
 
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    pg = connection.vendor == "postgresql"
-    assignments = ", ".join(
-        f"{f.column} = CAST(v.c{i} AS {f.db_type(connection)})" if pg else f"{f.column} = v.c{i}"
-        for i, f in enumerate(columns)
-    )
     names = ", ".join(["id", *(f"c{i}" for i in range(len(columns)))])
-    width = len(columns) + 1
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            assignments = ", ".join(f"{f.column} = v.c{i}" for i, f in enumerate(columns))
+            arrays = ", ".join(
+                ["%s::bigint[]", *(f"%s::{f.db_type(connection)}[]" for f in columns)]
+            )
+            params: list[Any] = [[obj.pk for obj in objs]]
+            params += [
+                [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objs]
+                for f in columns
+            ]
+            cursor.execute(
+                f"UPDATE {meta.db_table} AS t SET {assignments} "  # noqa: S608 - ours
+                f"FROM unnest({arrays}) AS v({names}) WHERE t.id = v.id",
+                params,
+            )
+            return
+        assignments = ", ".join(f"{f.column} = v.c{i}" for i, f in enumerate(columns))
+        width = len(columns) + 1
         for start in range(0, len(objs), 1000):
             chunk = objs[start : start + 1000]
-            params: list[Any] = []
+            values_params: list[Any] = []
             for obj in chunk:
-                params.append(obj.pk)
+                values_params.append(obj.pk)
                 for f in columns:
-                    params.append(f.get_db_prep_save(getattr(obj, f.attname), connection))
+                    values_params.append(f.get_db_prep_save(getattr(obj, f.attname), connection))
             row = "(" + ", ".join(["%s"] * width) + ")"
             values = ", ".join([row] * len(chunk))
-            if pg:
-                sql = (
-                    f"UPDATE {meta.db_table} AS t SET {assignments} "  # noqa: S608 - ours
-                    f"FROM (VALUES {values}) AS v({names}) WHERE t.id = CAST(v.id AS bigint)"
-                )
-            else:
-                sql = (
-                    f"WITH v({names}) AS (VALUES {values}) "  # noqa: S608 - ours
-                    f"UPDATE {meta.db_table} SET {assignments} FROM v "
-                    f"WHERE {meta.db_table}.id = v.id"
-                )
-            cursor.execute(sql, params)
+            cursor.execute(
+                f"WITH v({names}) AS (VALUES {values}) "  # noqa: S608 - ours
+                f"UPDATE {meta.db_table} SET {assignments} FROM v "
+                f"WHERE {meta.db_table}.id = v.id",
+                values_params,
+            )
 
 
 def passport_digest(passport_number: str, nationality: str) -> str:
