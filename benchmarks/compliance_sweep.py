@@ -27,15 +27,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from _postgres import run_child  # noqa: E402 - benchmarks/ is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_HOST = "postgres://postgres@127.0.0.1:5432/"
 OVERSTAYERS = 200_000
 FULL_SCALE, QUICK_SCALE = 10, 100
 
@@ -76,7 +74,7 @@ def child(scale: int, overstayers: int) -> dict:
 
     call_command("migrate", verbosity=0, interactive=False)
     world = border_bench._world()
-    sizes = border_bench._load(world, scale, overstayers)
+    sizes = border_bench._load(world, scale, overstayers, 1)  # all fell due yesterday
     detected = overstay_sweep(as_of=riyadh_today()).detected
     rules_for(world["season"])
     later = timezone.now() + dt.timedelta(days=2)
@@ -122,14 +120,6 @@ def child(scale: int, overstayers: int) -> dict:
     }
 
 
-def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c", sql],
-        check=True,
-        capture_output=True,
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1/100 of the border world")
@@ -142,24 +132,7 @@ def main() -> int:
     if args.child:
         print(json.dumps(child(scale, OVERSTAYERS)))
         return 0
-    env = dict(os.environ)
-    tmp = tempfile.mkdtemp(prefix="masar-bench-compliance-")
-    env["MASAR_VAR_DIR"] = tmp
-    _psql(f"DROP DATABASE IF EXISTS {args.database}")
-    _psql(f"CREATE DATABASE {args.database}")
-    env["DATABASE_URL"] = PG_HOST + args.database
-    try:
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", "--scale", str(scale)],
-            env=env,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        ).stdout
-        r = json.loads(out.strip().splitlines()[-1])
-    finally:
-        _psql(f"DROP DATABASE IF EXISTS {args.database}")
-        shutil.rmtree(tmp, ignore_errors=True)
+    r = run_child(__file__, ["--scale", str(scale)], database=args.database)
     summary = {
         "visas": r["visas"],
         "entries": r["entries"],

@@ -27,18 +27,16 @@ import argparse
 import datetime as dt
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from _postgres import run_child  # noqa: E402 - benchmarks/ is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_HOST = "postgres://postgres@127.0.0.1:5432/"
 FULL, QUICK = 10_000_000, 100_000
 COMPANIES, AGENTS = 200, 1_000
 NATIONALITIES = [
@@ -417,14 +415,6 @@ def child(count: int) -> dict[str, Any]:
     }
 
 
-def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c", sql],
-        check=True,
-        capture_output=True,
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK:,} applications")
@@ -438,30 +428,13 @@ def main() -> int:
     if args.child:
         print(json.dumps(child(count)))
         return 0
-    env = dict(os.environ)
-    tmp = tempfile.mkdtemp(prefix="masar-bench-dashboard-")
-    env["MASAR_VAR_DIR"] = tmp
-    created = False
-    if "postgres" not in env.get("DATABASE_URL", ""):
-        _psql(f"DROP DATABASE IF EXISTS {args.database}")
-        _psql(f"CREATE DATABASE {args.database}")
-        env["DATABASE_URL"] = PG_HOST + args.database
-        created = True
-    try:
-        process = subprocess.run(
-            [sys.executable, __file__, "--child", "--count", str(count)],
-            env=env,
-            check=False,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        if process.returncode != 0:
-            raise SystemExit(process.returncode)
-        r = json.loads(process.stdout.strip().splitlines()[-1])
-    finally:
-        if created and not args.keep:
-            _psql(f"DROP DATABASE IF EXISTS {args.database}")
-        shutil.rmtree(tmp, ignore_errors=True)
+    r = run_child(
+        __file__,
+        ["--count", str(count)],
+        database=args.database,
+        keep=args.keep,
+        reuse_database_url=True,
+    )
     slowest = max(r["dashboard_seconds"].values())
     summary = {
         "applications": count,

@@ -34,16 +34,14 @@ import argparse
 import datetime as dt
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
+from _postgres import run_child  # noqa: E402 - benchmarks/ is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_HOST = "postgres://postgres@127.0.0.1:5432/"
 VISAS, ENTRIES, EXITS, OVERSTAYERS = 10_000_000, 9_000_000, 8_500_000, 100_000
 CHUNK = 200_000
 BIG_TABLES = ("applications_application", "visas_visa", "border_crossing", "border_stay")
@@ -408,14 +406,6 @@ def child(scale: int, overstayers: int, days: int) -> dict:
     }
 
 
-def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c", sql],
-        check=True,
-        capture_output=True,
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1/100 of the size")
@@ -432,35 +422,12 @@ def main() -> int:
     if args.child:
         print(json.dumps(child(scale, args.overstayers, args.days)))
         return 0
-    env = dict(os.environ)
-    tmp = tempfile.mkdtemp(prefix="masar-bench-sweep-")
-    env["MASAR_VAR_DIR"] = tmp
-    _psql(f"DROP DATABASE IF EXISTS {args.database}")
-    _psql(f"CREATE DATABASE {args.database}")
-    env["DATABASE_URL"] = PG_HOST + args.database
-    try:
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                "--scale",
-                str(scale),
-                "--overstayers",
-                str(args.overstayers),
-                "--days",
-                str(args.days),
-            ],
-            env=env,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        ).stdout
-        r = json.loads(out.strip().splitlines()[-1])
-    finally:
-        if not os.environ.get("BENCH_KEEP"):
-            _psql(f"DROP DATABASE IF EXISTS {args.database}")
-        shutil.rmtree(tmp, ignore_errors=True)
+    r = run_child(
+        __file__,
+        ["--scale", str(scale), "--overstayers", str(args.overstayers), "--days", str(args.days)],
+        database=args.database,
+        keep=bool(os.environ.get("BENCH_KEEP")),
+    )
     summary = {
         "visas": r["visas"],
         "entries": r["entries"],

@@ -23,16 +23,14 @@ import argparse
 import datetime as dt
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
+from _postgres import run_child  # noqa: E402 - benchmarks/ is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_HOST = "postgres://postgres@127.0.0.1:5432/"
 FULL, QUICK = 10_000, 1_000
 
 
@@ -253,14 +251,6 @@ def child(count: int) -> dict:
     }
 
 
-def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c", sql],
-        check=True,
-        capture_output=True,
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK} visas")
@@ -277,29 +267,13 @@ def main() -> int:
     if args.child:
         print(json.dumps(child(count)))
         return 0
-    env = dict(os.environ)
-    tmp = tempfile.mkdtemp(prefix="masar-bench-visas-")
-    env["MASAR_VAR_DIR"] = tmp
-    env["MASAR_KEYS_DIR"] = str(Path(tmp) / "keys")
-    created = False
-    if "postgres" not in env.get("DATABASE_URL", ""):
-        _psql(f"DROP DATABASE IF EXISTS {args.database}")
-        _psql(f"CREATE DATABASE {args.database}")
-        env["DATABASE_URL"] = PG_HOST + args.database
-        created = True
-    try:
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", "--count", str(count)],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        r = json.loads(out.strip().splitlines()[-1])
-    finally:
-        if created:
-            _psql(f"DROP DATABASE IF EXISTS {args.database}")
-        shutil.rmtree(tmp, ignore_errors=True)
+    r = run_child(
+        __file__,
+        ["--count", str(count)],
+        database=args.database,
+        reuse_database_url=True,
+        keys_dir=True,
+    )
     summary = {
         "count": count,
         "visas_per_second": round(count / r["masar_seconds"], 1),
