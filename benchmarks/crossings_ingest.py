@@ -289,23 +289,39 @@ def _run_mode(
     if mode == "relay_deferred":
         server_env["DJANGO_SETTINGS_MODULE"] = "bench_ingest_settings"
         server_env["PYTHONPATH"] = f"{tmp}{os.pathsep}{env['PYTHONPATH']}"
-    # `servers` processes, as a pre-forking WSGI server runs its workers (production runs
-    # gunicorn, docs/operations.md; it is not in this environment, so each worker here is
-    # a `masar runserver --noreload` process on its own port).
-    ports = [_free_port() for _ in range(servers)]
-    procs = [
-        subprocess.Popen(
+    # What production runs (docs/operations.md): gunicorn with `servers` pre-forked sync
+    # workers on one port. Without gunicorn, `servers` `masar runserver --noreload`
+    # processes, each on its own port, stand in for the workers.
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    if gunicorn.exists():
+        ports = [_free_port()]
+        commands = [
+            [
+                str(gunicorn),
+                "masar.wsgi",
+                "--preload",
+                "--workers",
+                str(servers),
+                "--bind",
+                f"127.0.0.1:{ports[0]}",
+            ]
+        ]
+    else:
+        ports = [_free_port() for _ in range(servers)]
+        commands = [
             [
                 str(Path(sys.executable).parent / "masar"),
                 "runserver",
                 "--noreload",
-                f"127.0.0.1:{port}",
-            ],
-            env=server_env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+                f"127.0.0.1:{p}",
+            ]
+            for p in ports
+        ]
+    procs = [
+        subprocess.Popen(
+            command, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        for port in ports
+        for command in commands
     ]
     try:
         for port in ports:
