@@ -50,11 +50,15 @@ from masar.screening.scoring import (
     LOOSE_SPELLING,
     MAX_BONUS,
     NATIONALITY_EVIDENCE,
+    TYPO_MIN_LENGTH,
+    TYPO_SIMILARITY,
+    TYPO_SPELLING,
     TokenMatch,
     align_tokens,
     birth_date_adjustment,
     encode_partial_date,
     evidence_factor,
+    identity_rule,
     key_similarity_from_distance,
     loose_key,
     max_birth_year_gap,
@@ -63,6 +67,7 @@ from masar.screening.scoring import (
     rarity_adjustment,
     spelling_close,
     token_similarity,
+    typo_keys,
 )
 
 __all__ = [
@@ -461,6 +466,32 @@ class MatchIndex(CandidateSelection):
                             row = rows[t] = [0.0] * n
                         row[i] = ks
 
+        # A typo stacked on a spelling variant (see typo_related): symmetric
+        # deletion on the tokens, compared by phonetic key.
+        q_typo = [typo_keys(qt) if len(qt) >= TYPO_MIN_LENGTH else None for qt in q_tokens]
+        if any(q_typo):
+            q_first = [qk[:1] for qk in q_keys]
+            for idx, t in enumerate(tid_list):
+                et = texts[idx]
+                if len(et) < TYPO_MIN_LENGTH:
+                    continue
+                row = rows.get(t)
+                e_typo: frozenset[str] | None = None
+                for i in range(n):
+                    q_set = q_typo[i]
+                    if q_set is None or (row is not None and row[i] >= TYPO_SIMILARITY):
+                        continue
+                    if key_text[tok_kid[t]][:1] != q_first[i]:
+                        continue
+                    if e_typo is None:
+                        e_typo = typo_keys(et)
+                    if not q_set.isdisjoint(e_typo) and similarity(q_tokens[i], et) >= (
+                        TYPO_SPELLING
+                    ):
+                        if row is None:
+                            row = rows[t] = [0.0] * n
+                        row[i] = TYPO_SIMILARITY
+
         # Score candidates; keep the best alias per record.
         alias_rec, key_w = self._alias_rec, self._key_w
         best: dict[int, tuple[float, int, list[tuple[int, int, float]]]] = {}
@@ -512,6 +543,13 @@ class MatchIndex(CandidateSelection):
         if nat_adj > 0:
             evidence += NATIONALITY_EVIDENCE
         rare_adj, rare_reason, expected = rarity_adjustment(evidence, len(self._alias_rec))
+        complete = len(pairs) == len(q_tokens) == len(etids)
+        nat_extra, rule_reason = identity_rule(
+            complete_name=complete, nationality_adjustment=nat_adj
+        )
+        if nat_extra:
+            nat_adj += nat_extra
+            nat_reason = rule_reason
         score = min(100.0, max(0.0, name_score + dob_adj + nat_adj + rare_adj))
         matches = []
         for i, j, s in sorted(pairs):

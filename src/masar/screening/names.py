@@ -148,12 +148,23 @@ _AR_ABD = "\u0639\u0628\u062f"  # عبد
 _AR_ALLAH = "\u0627\u0644\u0644\u0647"  # الله
 _AR_ARTICLE = "\u0627\u0644"  # ال
 _AR_ILYAS = "\u0627\u0644\u064a\u0627\u0633"  # الياس: a name, not al- + yas
+_ILYAS_LATIN: Final = re.compile(r"[ae]l[iy]{1,2}a{1,2}s")
 _AR_CONNECTORS: Final = frozenset({"\u0628\u0646", "\u0627\u0628\u0646", "\u0628\u0646\u062a"})
 _AR_ABU: Final = frozenset({"\u0627\u0628\u0648", "\u0627\u0628\u064a", "\u0627\u0628\u0627"})
+# ه (and ة, folded into it) after a letter transliterated s, z, t, k, d, g or p:
+# written as is, the pair would read as the Latin digraphs sh, zh, th, kh, dh
+# (سهيل "shyl" as if ش, زهراء "zhra" as if ژ, حفصة "hfsh"). An alef is put
+# between them, as the short vowel Latin spellings write there (Suhail, Zahra,
+# Hafsah, Taha); see docs/adr/0039a.
+_AR_HEH_AFTER_DIGRAPH_LETTER = re.compile(
+    "([\u0633\u0635\u0632\u0638\u062a\u0637\u0643\u062f\u0636\u06af\u067e])\u0647"
+)
 
 
 def _strip_attached_article(token: str) -> str:
     if token.startswith(("al", "el")):
+        if _ILYAS_LATIN.fullmatch(token):  # Elyas, Alyas: a name (إلياس), not el- + yas
+            return token
         m = _ARTICLE_ATTACHED.fullmatch(token)
         if m:
             return m.group(1)
@@ -211,6 +222,7 @@ def _arabic_words(word: str) -> list[tuple[str, bool]]:
         return out
     if word.startswith(_AR_ARTICLE) and len(word) >= 4 and word != _AR_ILYAS:
         word = word[2:]
+    word = _AR_HEH_AFTER_DIGRAPH_LETTER.sub("\\1\u0627\u0647", word)
     latin = _NOT_LETTER.sub("", word.translate(PLAIN_TRANSLITERATION))
     if latin:
         out.append((latin, True))
@@ -304,7 +316,9 @@ def name_tokens(name: str) -> list[str]:
             out[-1] += "ul"
             i += 1
             continue
-        if not last and (tok in _CONNECTORS or tok in _ARTICLES):
+        # An Arabic-script word is never a Latin article: عز ("ez") is a name
+        # (Izz), not the article of "Ez-Zahrani"; ال and بن were handled already.
+        if not last and (tok in _CONNECTORS or (tok in _ARTICLES and not from_arabic)):
             i += 1
             continue
         if not last and (tok in _ABU_FORMS or (tok.startswith("abd") and _ABD_WORD.fullmatch(tok))):

@@ -4,8 +4,9 @@ A name score (0-100) comes from aligning the tokens of two names, whatever
 their order: each query token is paired with at most one entry token by
 descending similarity. The similarity of a pair is 100 for the same token,
 at least :data:`PHONETIC_SIMILARITY` for the same phonetic key, else the better
-of the edit-based similarity of the tokens (:func:`text_similarity`) and that of
-their keys (:func:`key_similarity`), dropped below :data:`FUZZY_FLOOR`.
+of the edit-based similarity of the tokens (:func:`text_similarity`), that of
+their keys (:func:`key_similarity`) and, for a typo stacked on a spelling variant,
+:data:`TYPO_SIMILARITY` (:func:`typo_related`), dropped below :data:`FUZZY_FLOOR`.
 
 The name score is a weighted coverage::
 
@@ -17,7 +18,7 @@ where a token's weight grows with the rarity of its phonetic key in the list
 (a missing middle name costs little) and 1 for a first or last token.
 
 The birth date and nationality then move the score up or down by the amounts
-below. Last, a *name rarity* adjustment lowers the score of matches that a
+below; a partial name of a different nationality loses more (:func:`identity_rule`). Last, a *name rarity* adjustment lowers the score of matches that a
 list of this size would produce by chance: the evidence of a match, in nats,
 is the inverse document frequency of the phonetic key of each matched entry
 token, scaled by ``(similarity - 50) / 50`` (so weak pairs prove little), plus
@@ -35,15 +36,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Final
 
 from rapidfuzz.distance import OSA
+
+from masar.screening.names import phonetic_key
 
 __all__ = [
     "FUZZY_FLOOR",
     "KEY_SIMILARITY_SCALE",
     "MIDDLE_TOKEN_DISCOUNT",
+    "NATIONALITY_OTHER_PARTIAL_NAME",
     "PHONETIC_SIMILARITY",
+    "TYPO_MIN_LENGTH",
+    "TYPO_MIN_SOUNDS",
+    "TYPO_SPELLING",
+    "TYPO_SIMILARITY",
     "TokenMatch",
     "align_tokens",
     "birth_date_adjustment",
@@ -54,10 +63,13 @@ __all__ = [
     "nationality_adjustment",
     "phonetic_similarity",
     "evidence_factor",
+    "identity_rule",
     "rarity_adjustment",
     "spelling_close",
     "text_similarity",
     "token_similarity",
+    "typo_keys",
+    "typo_related",
 ]
 
 #: Similarity of two different tokens with the same phonetic key of 4+ sounds
@@ -78,6 +90,9 @@ BIRTH_DATE_FEW_YEARS: Final = -25.0
 BIRTH_DATE_MANY_YEARS: Final = -35.0
 NATIONALITY_SAME: Final = 2.0
 NATIONALITY_OTHER: Final = -4.0
+#: Added to :data:`NATIONALITY_OTHER` when the name is also partial (a token of
+#: either name unpaired): see :func:`identity_rule`.
+NATIONALITY_OTHER_PARTIAL_NAME: Final = -6.0
 #: The most a birth date and a nationality can add (to prune candidates early).
 MAX_BONUS: Final = BIRTH_DATE_SAME + NATIONALITY_SAME
 
@@ -170,6 +185,54 @@ def loose_key(key: str) -> str:
     return key.translate(_LOOSE)
 
 
+#: Similarity of tokens that agree in sound after one typo (see :func:`typo_related`):
+#: that of keys one edit apart (:func:`key_similarity` of four sounds), below one
+#: plain typo (83 for six letters) and above :data:`FUZZY_FLOOR`.
+TYPO_SIMILARITY: Final = 76.0
+#: Shortest token whose one-letter deletions are keyed (shorter ones: too many look-alikes).
+TYPO_MIN_LENGTH: Final = 5
+#: Fewest sounds of a key shared through the typo rule.
+TYPO_MIN_SOUNDS: Final = 3
+#: How alike (OSA) the spellings of two typo-related tokens must be at least.
+TYPO_SPELLING: Final = 0.6
+
+
+@lru_cache(maxsize=262144)
+def typo_keys(token: str) -> frozenset[str]:
+    """Phonetic keys of ``token`` and of every form with one letter (not the first) deleted.
+
+    The deletion neighbourhood (SymSpell style) is keyed only for tokens of
+    :data:`TYPO_MIN_LENGTH` letters or more; keys of fewer than :data:`TYPO_MIN_SOUNDS` sounds
+    are left out (too common: Danli and Dandou share ``DN``). The first letter stays: deleting it changes how
+    the key starts (Muhammad without its m is keyed like Ahmad).
+    """
+    keys = {phonetic_key(token)}
+    if len(token) >= TYPO_MIN_LENGTH:
+        keys.update(phonetic_key(token[:i] + token[i + 1 :]) for i in range(1, len(token)))
+    return frozenset(k for k in keys if len(k) >= TYPO_MIN_SOUNDS)
+
+
+def typo_related(a: str, b: str) -> bool:
+    """Whether one typo stacked on a spelling variant explains ``a`` against ``b``.
+
+    Symmetric deletion: some form of ``a`` and some form of ``b``, each with at
+    most one letter deleted, have the same phonetic key, so a substitution,
+    insertion, deletion or (mostly) swap of letters in a variant spelling
+    passes: "Qathani" (a swap that makes a false "th") and "Qahtanee" both give
+    ``KTN`` once an h is deleted. Guards against unrelated names: both tokens
+    have :data:`TYPO_MIN_LENGTH` letters or more, their own keys start with the
+    same sound, and their spellings are at least :data:`TYPO_SPELLING` alike
+    (Khalid and Golnaz, Ismail and Asmaa, Erensoy and Akinsoy share a key after
+    a deletion, not a spelling).
+    """
+    if len(a) < TYPO_MIN_LENGTH or len(b) < TYPO_MIN_LENGTH:
+        return False
+    ka, kb = typo_keys(a), typo_keys(b)
+    if ka.isdisjoint(kb) or phonetic_key(a)[:1] != phonetic_key(b)[:1]:
+        return False
+    return OSA.normalized_similarity(a, b) >= TYPO_SPELLING
+
+
 def phonetic_similarity(key: str) -> float:
     """Floor of the similarity of two tokens that share ``key``."""
     return PHONETIC_SIMILARITY - (0.0 if len(key) >= 4 else 2.0 if len(key) == 3 else 7.0)
@@ -191,6 +254,8 @@ def token_similarity(q_token: str, q_key: str, e_token: str, e_key: str) -> tupl
         return LOOSE_SIMILARITY, "phonetic"
     if best < FUZZY_FLOOR and spelling_close(q_token, e_token):
         best = key_similarity(q_key, e_key)
+    if best < TYPO_SIMILARITY and typo_related(q_token, e_token):
+        best = TYPO_SIMILARITY
     if best < FUZZY_FLOOR:
         return 0.0, "none"
     return best, "fuzzy"
@@ -325,6 +390,21 @@ def rarity_adjustment(evidence: float, population: int) -> tuple[float, str, flo
     else:
         reason = f"~{expected:.2g} chance matches of this strength expected in the list"
     return adjustment, reason, expected
+
+
+def identity_rule(*, complete_name: bool, nationality_adjustment: float) -> tuple[float, str]:
+    """Name evidence against identity evidence: an extra adjustment and its reason.
+
+    A **partial name** (a token of either name unpaired) of a **different
+    nationality** loses :data:`NATIONALITY_OTHER_PARTIAL_NAME` more: two
+    mismatches of identity say more than their sum. Otherwise ``(0.0, "")``.
+
+    (A complete name with a compatible identity keeping part of the name-rarity
+    adjustment was measured and not kept: see ADR 0039a.)
+    """
+    if not complete_name and nationality_adjustment < 0:
+        return NATIONALITY_OTHER_PARTIAL_NAME, "different nationality and a partial name"
+    return 0.0, ""
 
 
 def evidence_factor(similarity: float) -> float:
