@@ -67,3 +67,15 @@ def test_failed_logins_are_throttled(company_staff):
         "/login/", {"username": company_staff.username, "password": "masar-test-pw"}
     )
     assert response.status_code == 429
+
+
+@override_settings(MASAR_REQUIRE_MINISTRY_OTP=True)
+def test_a_code_typed_in_arabic_indic_digits_is_accepted(licensing_officer):
+    client = _login(licensing_officer)
+    client.get("/otp/")
+    device = TOTPDevice.objects.get(user=licensing_officer)
+    code = f"{totp(device.bin_key):06d}".translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = client.post("/otp/", {"token": code})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed

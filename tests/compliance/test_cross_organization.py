@@ -154,3 +154,11 @@ def test_anonymous_is_refused(raised: Any, company: Any, api: Any) -> None:
         "/api/v1/compliance/league/",
     ):
         assert api(None).get(url).status_code in (401, 403), url
+
+
+@pytest.mark.parametrize("value", ["30731488855650889728", "²", "-3", "abc"])
+def test_a_filter_that_is_not_a_database_id_is_a_400(api, licensing_officer, value):
+    for path in ("/api/v1/penalties/", "/api/v1/compliance/notices/"):
+        response = api(licensing_officer).get(path, {"company": value})
+        assert response.status_code == 400, (path, value, response.content)
+        assert response.json()["fields"] == {"company": ["A whole number is required."]}

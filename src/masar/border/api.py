@@ -22,6 +22,7 @@ from masar.border.models import CrossingSource, Direction, Overstay
 from masar.border.services.crossings import MAX_BATCH
 from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
+from masar.core.params import is_whole_number
 
 RECORDERS = [Role.BORDER_OFFICER, Role.INTEGRATION]
 COMPANY_FILERS = [Role.COMPANY_STAFF, Role.SUPERVISOR, Role.INTEGRATION]
@@ -289,7 +290,7 @@ class OverstayListApi(_Scoped):
         if state := request.query_params.get("status"):
             qs = qs.filter(status=state)
         season = request.query_params.get("season")
-        if season and season.isdigit():
+        if season and is_whole_number(season):
             qs = qs.filter(season_id=int(season))
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(OverstayOutput(page, many=True).data)

@@ -27,6 +27,7 @@ from django.utils.translation import pgettext_lazy
 from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind
 from masar.border.models import Overstay, OverstayStatus, Stay
+from masar.core.params import is_whole_number
 
 #: Organizations whose people may read the lists (each within its scope).
 LIST_KINDS = frozenset(
@@ -127,7 +128,7 @@ class ListFilters:
     def from_query(cls, query: Mapping[str, str]) -> ListFilters:
         def number(key: str) -> int | None:
             value = (query.get(key) or "").strip()
-            return int(value) if value.isdigit() else None
+            return int(value) if is_whole_number(value) else None
 
         nationality = (query.get("nationality") or "").strip().upper()
         return cls(

@@ -12,6 +12,7 @@ from masar.accounts.models import User
 from masar.accounts.roles import MINISTRY_KINDS, OrganizationKind
 from masar.applications.models import Application
 from masar.border.models import CarrierCheck, Crossing, Overstay, Port, Stay
+from masar.core.params import is_whole_number
 
 
 def _scope(actor: User, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -61,7 +62,7 @@ def application_for_journey(actor: User, key: str) -> Application | None:
         Application.objects.select_related("pilgrim", "season", "company", "agent"),
     )
     lookup = Q(number=key)
-    if key.isdigit():
+    if is_whole_number(key):
         lookup |= Q(pk=int(key))
     return qs.filter(lookup).first()
 

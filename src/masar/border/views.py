@@ -34,6 +34,7 @@ from masar.border.services import (
     escape_notice_file,
 )
 from masar.core.errors import MasarError
+from masar.core.params import is_whole_number
 from masar.visas.models import Visa
 
 PAGE_SIZE = 50
@@ -287,7 +288,7 @@ def _csv_response(name: str, chunks: Any) -> StreamingHttpResponse:
 
 def _days(request: HttpRequest) -> int:
     value = request.GET.get("days", "")
-    days = int(value) if value.isdigit() else lists.DUE_DAYS_DEFAULT
+    days = int(value) if is_whole_number(value) else lists.DUE_DAYS_DEFAULT
     return max(1, min(days, lists.DUE_DAYS_MAX))
 
 

@@ -26,6 +26,7 @@ from masar.compliance.services.rating import quarter_bounds
 from masar.compliance.services.settings import RULE_FIELDS
 from masar.core.api.schema import error_responses
 from masar.core.errors import Forbidden, NotFound, ValidationFailed
+from masar.core.params import is_whole_number
 from masar.operators.models import Agent, Company
 from masar.seasons.models import Season
 
@@ -49,7 +50,7 @@ def _int(params: Any, name: str) -> int | None:
     value = params.get(name)
     if value in (None, ""):
         return None
-    if not str(value).isdigit():
+    if not is_whole_number(value):
         raise ValidationFailed(
             ComplianceError.INVALID_FILTER,
             _("Invalid filter."),

@@ -21,6 +21,7 @@ from masar.compliance import selectors, services
 from masar.compliance.models import Appeal, AppealStatus, ViolationType
 from masar.compliance.services.settings import RULE_FIELDS
 from masar.core.errors import MasarError
+from masar.core.params import is_whole_number
 from masar.operators.models import Company
 from masar.seasons.models import Season
 
@@ -43,7 +44,7 @@ def _season(request: HttpRequest) -> Season:
     value = request.GET.get("season", "")
     season = (
         Season.objects.filter(pk=int(value)).first()
-        if value.isdigit()
+        if is_whole_number(value)
         else selectors.current_season()
     )
     if season is None:
@@ -77,7 +78,7 @@ def company_page(request: HttpRequest, company_id: int) -> HttpResponse:
         violation_id = request.POST.get("violation", "")
         try:
             violation = selectors.violation_get(
-                actor=user, violation_id=int(violation_id) if violation_id.isdigit() else 0
+                actor=user, violation_id=int(violation_id) if is_whole_number(violation_id) else 0
             )
             services.appeal_file(
                 actor=user,
@@ -139,7 +140,7 @@ def appeals(request: HttpRequest) -> HttpResponse:
         try:
             if request.POST.get("fine_sar"):
                 fine = Decimal(request.POST["fine_sar"])
-            if request.POST.get("points", "").isdigit():
+            if is_whole_number(request.POST.get("points", "")):
                 points = int(request.POST["points"])
             services.appeal_decide(
                 actor=user,
@@ -184,7 +185,7 @@ def rules_page(request: HttpRequest, season_id: int) -> HttpResponse:
             elif raw is None:
                 continue
             elif field.get_internal_type() in ("PositiveIntegerField", "PositiveSmallIntegerField"):
-                changes[name] = int(raw) if raw.strip().isdigit() else raw
+                changes[name] = int(raw) if is_whole_number(raw.strip()) else raw
             else:
                 changes[name] = raw.strip()
         schedule: dict[str, dict[str, Any]] = {}
@@ -195,7 +196,7 @@ def rules_page(request: HttpRequest, season_id: int) -> HttpResponse:
             pts = request.POST.get(f"{code}-points", "").strip()
             schedule[code] = {
                 "fine_sar": fine,
-                "points": int(pts) if pts.isdigit() else pts,
+                "points": int(pts) if is_whole_number(pts) else pts,
                 "agent_charged": request.POST.get(f"{code}-agent_charged") == "on",
             }
         try:

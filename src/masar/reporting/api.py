@@ -24,6 +24,7 @@ from masar.accounts.permissions import MasarPermission
 from masar.accounts.roles import MINISTRY_KINDS, Role
 from masar.core.api.schema import error_responses
 from masar.core.errors import Forbidden, NotFound
+from masar.core.params import is_whole_number
 from masar.reporting import opendata, selectors, services
 from masar.reporting.error_codes import ReportingError
 from masar.reporting.exports import rows_csv
@@ -57,7 +58,7 @@ def _season(code: str | None) -> Season:
 def _int_or_none(value: str | None, name: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    if not is_whole_number(value):
         raise NotFound(ReportingError.COMPANY_NOT_FOUND, _("No such company."))
     return int(value)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind
 from masar.core.errors import Forbidden, NotFound, ValidationFailed
+from masar.core.params import is_whole_number
 from masar.operators.models import Agent, Company
 from masar.reporting.error_codes import ReportingError
 from masar.reporting.models import (
@@ -266,7 +267,7 @@ def last_refresh(season: Season) -> dt.datetime | None:
 
 def _names(dimension: str, keys: list[str]) -> dict[str, str]:
     language = get_language() or "ar"
-    ids = [int(k) for k in keys if k.isdigit()]
+    ids = [int(k) for k in keys if is_whole_number(k)]
     if dimension == Dimension.COMPANY:
         return {
             str(c.pk): c.organization.display_name(language)

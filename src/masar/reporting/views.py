@@ -22,6 +22,7 @@ from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.accounts.roles import MINISTRY_KINDS
 from masar.core.errors import MasarError, NotFound
+from masar.core.params import is_whole_number
 from masar.reporting import opendata, selectors, services
 from masar.reporting.exports import table_csv, table_xlsx
 from masar.reporting.models import WeeklyReport
@@ -44,7 +45,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     if season is None:
         raise Http404(_("No season yet."))
     company = params.get("company", "").strip()
-    if company and not company.isdigit():
+    if company and not is_whole_number(company):
         raise NotFound("reporting_company_not_found", _("No such company."))
     return {
         "season": season,

@@ -21,6 +21,7 @@ from masar.accounts.models import User
 from masar.accounts.roles import Role
 from masar.core.dates import riyadh_today
 from masar.core.errors import MasarError, ValidationFailed
+from masar.core.params import is_whole_number
 from masar.training import selectors, services
 from masar.training.error_codes import TrainingError
 from masar.training.models import Delivery, EnrolmentStatus, Programme, Session
@@ -97,7 +98,7 @@ def session_enrol(request: HttpRequest, session_id: int) -> HttpResponse:
     person = actor
     error = ""
     if person_id and person_id != str(actor.pk):
-        if not person_id.isdigit():
+        if not is_whole_number(person_id):
             raise Http404
         person = get_object_or_404(selectors.nominable_people(actor=actor), pk=int(person_id))
     try:

@@ -27,6 +27,7 @@ from masar.accounts.permissions import MasarPermission
 from masar.accounts.roles import Role
 from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
+from masar.core.params import is_whole_number
 from masar.visas import selectors, services
 from masar.visas.error_codes import VisasError
 from masar.visas.keys import settings_key_store
@@ -75,7 +76,7 @@ def _queue_filters(params: Any) -> dict[str, Any]:
         value = params.get(name)
         if value in (None, ""):
             continue
-        if not str(value).isdigit():
+        if not is_whole_number(value):
             errors[name] = [_("A whole number is required.")]
         else:
             filters[name] = int(value)
@@ -188,7 +189,7 @@ class DecisionStatsApi(_Scoped):
     )
     def get(self, request: Request) -> Response:
         season = request.query_params.get("season")
-        season_id = int(season) if season and season.isdigit() else None
+        season_id = int(season) if season and is_whole_number(season) else None
         return Response(selectors.decision_stats(self.actor(), season_id=season_id))
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from masar.accounts.models import User
 from masar.core.errors import MasarError, NotFound
+from masar.core.params import is_whole_number
 from masar.visas import selectors, services
 from masar.visas.models import CancelReason, RejectionReason
 from masar.visas.seal import seal_qr_svg
@@ -63,7 +64,7 @@ def decision_queue(request: HttpRequest) -> HttpResponse:
     filters = {
         key: int(value)
         for key in ("season", "company", "agent", "group")
-        if (value := request.GET.get(key, "")).isdigit()
+        if is_whole_number(value := request.GET.get(key, ""))
     }
     if nationality := request.GET.get("nationality", "").strip():
         filters["nationality"] = nationality  # type: ignore[assignment]
@@ -74,7 +75,7 @@ def decision_queue(request: HttpRequest) -> HttpResponse:
         if request.POST.get("scope") == "filtered":
             ids = list(qs.values_list("pk", flat=True)[: services.decisions.BULK_LIMIT])
         else:
-            ids = [int(v) for v in request.POST.getlist("application") if v.isdigit()]
+            ids = [int(v) for v in request.POST.getlist("application") if is_whole_number(v)]
         try:
             batch = services.applications_decide(
                 actor=actor,

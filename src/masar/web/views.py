@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.core.errors import MasarError
+from masar.core.params import is_whole_number
 from masar.core.selectors import audit_list
 from masar.operators import selectors as operator_selectors
 from masar.operators import services as operator_services
@@ -28,6 +29,8 @@ from masar.seasons import selectors as season_selectors
 from masar.seasons import services as season_services
 from masar.web import forms as web_forms
 from masar.web.selectors import home_summary
+
+EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 class LoginView(auth_views.LoginView):
@@ -65,8 +68,9 @@ def otp(request: HttpRequest) -> HttpResponse:
     assert device is not None
     error = ""
     if request.method == "POST":
-        token = request.POST.get("token", "").strip()
-        if token.isdigit() and device.verify_token(token):
+        # Arabic keyboards type Arabic-Indic (or Persian) digits: read them as ASCII.
+        token = request.POST.get("token", "").strip().translate(EASTERN_DIGITS)
+        if is_whole_number(token) and device.verify_token(token):
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])

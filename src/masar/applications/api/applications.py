@@ -24,6 +24,7 @@ from masar.applications.models import Application
 from masar.applications.services.common import AGENT_ROLES, COMPANY_ROLES
 from masar.applications.states import ApplicationStatus
 from masar.core.api.schema import error_responses
+from masar.core.params import is_whole_number
 
 
 class PilgrimDataInput(serializers.Serializer):
@@ -66,7 +67,7 @@ class ApplicationListApi(_Scoped):
         if (value := params.get("status")) is not None:
             qs = qs.filter(status=value)
         if (value := params.get("group_id")) is not None:
-            qs = qs.filter(group_id=value) if value.isdigit() else qs.none()
+            qs = qs.filter(group_id=value) if is_whole_number(value) else qs.none()
         if value := params.get("passport_number"):
             qs = qs.filter(pilgrim__passport_number=value.upper())
         return qs

@@ -25,6 +25,7 @@ from masar.applications.api.serializers import (
 from masar.applications.models import ManifestMode
 from masar.applications.services.common import AGENT_ROLES
 from masar.core.api.schema import error_responses
+from masar.core.params import is_whole_number
 from masar.operators import selectors as operator_selectors
 from masar.seasons import selectors as season_selectors
 
@@ -55,7 +56,7 @@ class GroupListApi(_Scoped):
     def get_queryset(self) -> Any:
         qs = selectors.group_list(actor=self.actor())
         if season := self.request.query_params.get("season_id"):
-            qs = qs.filter(season_id=season) if season.isdigit() else qs.none()
+            qs = qs.filter(season_id=season) if is_whole_number(season) else qs.none()
         return qs
 
     @extend_schema(

@@ -22,6 +22,7 @@ from masar.applications.services.transitions import transition_allowed
 from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company
 from masar.core.errors import MasarError, Unprocessable
+from masar.core.params import is_whole_number
 
 
 @login_required
@@ -63,7 +64,7 @@ def applications_bulk(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if not is_company(actor):
         raise Http404
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("ids") if is_whole_number(v)]
     visible = list(
         selectors.application_list(actor=actor).filter(pk__in=ids).values_list("pk", flat=True)
     )

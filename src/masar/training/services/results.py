@@ -19,6 +19,7 @@ from masar.accounts.models import User
 from masar.core.audit import audit_record
 from masar.core.dates import parse_hijri, riyadh_today
 from masar.core.errors import Conflict, MasarError, Unprocessable, ValidationFailed
+from masar.core.params import is_whole_number
 from masar.integration.services import event_emit
 from masar.training.error_codes import TrainingError
 from masar.training.lock_objects import session_lock
@@ -205,7 +206,7 @@ class SheetImport:
 
 def _parse_day(text: str) -> dt.date:
     text = text.strip()
-    if text[:4].isdigit() and int(text[:4]) < 1600:
+    if is_whole_number(text[:4]) and int(text[:4]) < 1600:
         return parse_hijri(text)
     return dt.date.fromisoformat(text)
 
