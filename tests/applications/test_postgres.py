@@ -7,13 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from masar.applications.models import Application, ManifestJob, ManifestRejection
 from masar.applications.services import (
@@ -28,33 +27,12 @@ from masar.core.errors import MasarError
 from masar.seasons.models import Quota
 from tests.applications.factories import GroupFactory, pilgrim_values, quota
 from tests.applications.manifest_files import csv_bytes, manifest_row, upload
+from tests.concurrency import run_together
 from tests.factories import AgentFactory, ContractFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 4
-
-
-def _in_parallel(jobs):
-    """Run each callable in its own thread (its own connection), all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what happened
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, j)) for i, j in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_company_quota_holds_under_four_parallel_submitters(season, company, contract, agent):
@@ -94,7 +72,7 @@ def test_company_quota_holds_under_four_parallel_submitters(season, company, con
 
         return run
 
-    results = _in_parallel([submitter(u, g) for u, g in zip(staff, groups, strict=True)])
+    results = run_together(*[submitter(u, g) for u, g in zip(staff, groups, strict=True)])
     # then exactly the quota is accepted, never more
     assert all(isinstance(r, int) for r in results), results
     assert sum(results) == limit
@@ -114,7 +92,7 @@ def test_group_submissions_in_parallel_take_exactly_the_agent_quota(
         for _ in range(4):
             application_create(actor=agent_staff, group=group, pilgrim=pilgrim_values())
         groups.append(group)
-    results = _in_parallel([lambda g=g: group_submit(actor=agent_staff, group=g) for g in groups])
+    results = run_together(*[lambda g=g: group_submit(actor=agent_staff, group=g) for g in groups])
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(len(r.done) for r in results) == limit
     refused_codes = {f.code for r in results for fs in r.refused.values() for f in fs}
@@ -143,7 +121,7 @@ def test_one_passport_one_active_application_under_concurrency(season, company, 
         app = application_create(actor=user, group=group, pilgrim=dict(values))
         jobs.append(lambda u=user, a=app: application_submit(actor=u, application=a))
     # when all four submit at once
-    results = _in_parallel(jobs)
+    results = run_together(*jobs)
     # then one application holds the passport; the others are refused and took no quota
     accepted = [r for r in results if not isinstance(r, Exception)]
     refused = [r for r in results if isinstance(r, Exception)]

@@ -3,38 +3,15 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from masar.reporting.models import DailyCount, DailyDuration
 from masar.reporting.services import indicators_refresh
+from tests.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _together(*jobs: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, j)) for i, j in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def _snapshot() -> list[tuple[Any, ...]]:
@@ -50,7 +27,7 @@ def test_concurrent_refreshes_of_a_season_do_not_collide(recorded):
     expected, durations = _snapshot(), DailyDuration.objects.count()
     DailyCount.objects.all().delete()
 
-    results = _together(
+    results = run_together(
         lambda: indicators_refresh(season=season),
         lambda: indicators_refresh(season=season),
         lambda: indicators_refresh(season=season, since=d1, until=d3),

@@ -4,10 +4,8 @@ connection, released at once)."""
 from __future__ import annotations
 
 import io
-import threading
 
 import pytest
-from django.db import connections
 
 from masar.applications.models import Application, ApplicationTransition
 from masar.core.audit import audit_verify
@@ -20,37 +18,17 @@ from masar.screening.models import (
     WatchlistVersion,
 )
 from masar.screening.services import application_screen, review_decide, watchlist_load
+from tests.concurrency import run_together
 from tests.screening.factories import make_watchlist, masar_csv
 from tests.screening.test_screening_task import OTHERS, SITI
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _in_parallel(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what happened
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, j)) for i, j in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 def test_two_workers_screening_one_application_screen_it_once(in_screening):
     make_watchlist([SITI])
     app = in_screening()
-    results = _in_parallel([lambda: application_screen(application_id=app.pk)] * 4)
+    results = run_together(*[lambda: application_screen(application_id=app.pk)] * 4)
     screened = [r for r in results if isinstance(r, Screening)]
     assert len(screened) == 1 and results.count(None) == 3, results
     assert Screening.objects.filter(application=app).count() == 1
@@ -66,8 +44,8 @@ def test_two_analysts_deciding_one_review_decide_it_once(
     app = in_screening()
     application_screen(application_id=app.pk)
     review = Review.objects.get(application=app)
-    results = _in_parallel(
-        [
+    results = run_together(
+        *[
             lambda: review_decide(
                 actor=security_analyst,
                 review_id=review.pk,
@@ -118,7 +96,7 @@ def test_imports_into_one_list_at_once_make_consecutive_versions():
             ).status
         )
 
-    results = _in_parallel([loader(c) for c in files])
+    results = run_together(*[loader(c) for c in files])
     assert results == ["completed"] * 3, results
     watchlist.refresh_from_db()
     numbers = sorted(WatchlistVersion.objects.values_list("number", flat=True))

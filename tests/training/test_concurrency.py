@@ -2,42 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from masar.core.errors import MasarError
 from masar.training.models import Enrolment, Session
 from masar.training.services import enrolment_cancel, enrolment_create
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 from tests.training.factories import SessionFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released together; each result or the error it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = calls[index]()
-        except Exception as exc:  # the test inspects it
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_capacity_holds_and_the_rest_wait_in_order(company, session):
@@ -45,8 +19,8 @@ def test_capacity_holds_and_the_rest_wait_in_order(company, session):
     people = [
         UserFactory(organization=company.organization, roles=["company_staff"]) for _ in range(20)
     ]
-    results = _at_once(
-        [(lambda p=p: enrolment_create(actor=p, session=session, person=p)) for p in people]
+    results = run_together(
+        *[(lambda p=p: enrolment_create(actor=p, session=session, person=p)) for p in people]
     )
     assert [r for r in results if isinstance(r, Exception)] == []
     rows = list(Enrolment.objects.filter(session=session).order_by("ticket"))
@@ -57,8 +31,8 @@ def test_capacity_holds_and_the_rest_wait_in_order(company, session):
     assert (session.enrolled_count, session.waitlisted_count, session.next_ticket) == (5, 15, 21)
 
     # Two seats free at once: the first two waiting move up, no more.
-    results = _at_once(
-        [(lambda e=e: enrolment_cancel(actor=e.person, enrolment=e)) for e in rows[:2]]
+    results = run_together(
+        *[(lambda e=e: enrolment_cancel(actor=e.person, enrolment=e)) for e in rows[:2]]
     )
     assert [r for r in results if isinstance(r, Exception)] == []
     statuses = dict(Enrolment.objects.filter(session=session).values_list("ticket", "status"))
@@ -83,8 +57,8 @@ def test_one_person_cannot_take_two_clashing_sessions_at_once(company_staff, ses
         starts_on=session.starts_on,
         ends_on=session.ends_on,
     )
-    results = _at_once(
-        [
+    results = run_together(
+        *[
             lambda: enrolment_create(actor=company_staff, session=session, person=company_staff),
             lambda: enrolment_create(actor=company_staff, session=other, person=company_staff),
         ]
@@ -95,8 +69,8 @@ def test_one_person_cannot_take_two_clashing_sessions_at_once(company_staff, ses
 
 
 def test_the_same_nomination_twice_at_once_enrols_once(company_supervisor, company_staff, session):
-    results = _at_once(
-        [
+    results = run_together(
+        *[
             (
                 lambda: enrolment_create(
                     actor=company_supervisor, session=session, person=company_staff

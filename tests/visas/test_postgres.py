@@ -4,41 +4,18 @@ application record one decision."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from masar.applications.models import Application, ApplicationTransition
 from masar.core.errors import MasarError
 from masar.visas.models import Visa
 from masar.visas.services import application_decide, visas_issue
 from masar.visas.services.issuance import visa_number_valid
+from tests.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _together(*jobs: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, j)) for i, j in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_concurrent_issuers_issue_each_visa_once(in_decision: Any, visa_officer: Any) -> None:
@@ -46,7 +23,7 @@ def test_concurrent_issuers_issue_each_visa_once(in_decision: Any, visa_officer:
     for app in apps:
         application_decide(actor=visa_officer, application_id=app.pk, decision="approve")
     ids = [a.pk for a in apps]
-    results = _together(
+    results = run_together(
         lambda: visas_issue(actor=None, application_ids=ids),
         lambda: visas_issue(actor=None, application_ids=list(reversed(ids))),
     )
@@ -64,7 +41,7 @@ def test_two_officers_deciding_at_once_record_one_decision(
     in_decision: Any, visa_officer: Any
 ) -> None:
     app = in_decision()
-    results = _together(
+    results = run_together(
         lambda: application_decide(actor=visa_officer, application_id=app.pk, decision="approve"),
         lambda: application_decide(
             actor=visa_officer, application_id=app.pk, decision="reject", reason_code="documents"
