@@ -16,7 +16,7 @@ from masar.core.dates import riyadh_today
 from masar.integration.models import OutboxEvent
 from masar.visas.models import Visa
 from tests.border.conftest import crossing
-from tests.visas.test_postgres import _together
+from tests.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def test_the_same_batch_twice_at_once_is_stored_once(visa_for: Any, gate: Any, p
     visas = [visa_for() for _ in range(4)]
     at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     batch = [crossing(v, "entry", at, cid=f"twice-{i}") for i, v in enumerate(visas)]
-    results = _together(
+    results = run_together(
         lambda: crossings_record_batch(actor=gate, events=batch),
         lambda: crossings_record_batch(actor=gate, events=list(reversed(batch))),
     )
@@ -54,7 +54,7 @@ def test_two_sweeps_at_once_detect_each_overstayer_once(
 ) -> None:
     _overstayers(visa_for, gate, 3)
     today = riyadh_today()
-    results = _together(lambda: overstay_sweep(as_of=today), lambda: overstay_sweep(as_of=today))
+    results = run_together(lambda: overstay_sweep(as_of=today), lambda: overstay_sweep(as_of=today))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(r.detected for r in results) == [0, 3]
     assert Overstay.objects.count() == 3
@@ -67,7 +67,7 @@ def test_an_exit_racing_the_sweep_leaves_a_consistent_state(
 ) -> None:
     (visa,) = _overstayers(visa_for, gate, 1)
     left = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
-    results = _together(
+    results = run_together(
         lambda: overstay_sweep(as_of=riyadh_today()),
         lambda: crossings_record_batch(actor=gate, events=[crossing(visa, "exit", left)]),
     )

@@ -18,14 +18,14 @@ from masar.compliance.services import (
 )
 from masar.core.errors import Conflict
 from masar.integration.models import OutboxEvent
-from tests.visas.test_postgres import _together
+from tests.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_sweeps_raise_each_violation_once(overstay: Any, rules: Any) -> None:
     overstay(6, 3)
-    results = _together(violations_raise_automatic, violations_raise_automatic)
+    results = run_together(violations_raise_automatic, violations_raise_automatic)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(r.raised for r in results) == 3
     assert Violation.objects.count() == 3
@@ -44,7 +44,7 @@ def test_two_payments_never_overpay(raised: Any, licensing_officer: Any) -> None
             reference=reference,
         )
 
-    results = _together(lambda: pay("A"), lambda: pay("B"))
+    results = run_together(lambda: pay("A"), lambda: pay("B"))
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "Payment"]
     assert all(not isinstance(r, Exception) or isinstance(r, Conflict) for r in results)
     fine.refresh_from_db()
@@ -55,7 +55,7 @@ def test_two_payments_never_overpay(raised: Any, licensing_officer: Any) -> None
 def test_two_draws_take_each_fine_once(raised: Any, company: Any) -> None:
     fine = Invoice.objects.get(violation=raised, payer="company")
     day = fine.due_on + dt.timedelta(days=1)
-    results = _together(
+    results = run_together(
         lambda: guarantee_draw_due(today=day), lambda: guarantee_draw_due(today=day)
     )
     assert not [r for r in results if isinstance(r, Exception)], results
