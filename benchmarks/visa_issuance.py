@@ -25,9 +25,9 @@ import json
 import os
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
+from _operators import bench_operators  # noqa: E402 - benchmarks/ is on sys.path
 from _postgres import run_child  # noqa: E402 - benchmarks/ is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,53 +39,16 @@ def _world(count: int, groups: int = 2) -> list[tuple[int, list[int]]]:
     under test is `approved`); returns each group's id and application ids."""
     from django.utils import timezone
 
-    from masar.accounts.models import Organization
     from masar.applications.models import Application, Group, Pilgrim
     from masar.core.dates import riyadh_today
     from masar.documents import generate_td3
-    from masar.operators.models import Agent, Company
-    from masar.seasons.models import Season, SeasonRules
 
     today = riyadh_today()
 
     def day(offset: int) -> dt.date:
         return today + dt.timedelta(days=offset)
 
-    season = Season.objects.create(
-        code="bench-1448",
-        kind="umrah",
-        hijri_year=1448,
-        name_en="Bench",
-        name_ar="قياس",
-        starts_on=day(-60),
-        contracts_due=day(-50),
-        visas_from=day(-30),
-        last_agent_approval=day(60),
-        last_visa_date=day(90),
-        last_entry_date=day(100),
-        last_exit_date=day(130),
-        ends_on=day(160),
-    )
-    SeasonRules.objects.create(season=season)
-    company = Company.objects.create(
-        organization=Organization.objects.create(
-            kind="company", code="bc", name_en="B", name_ar="ب"
-        ),
-        licence_number="UMR-B1",
-        licence_valid_from=day(-400),
-        licence_valid_until=day(400),
-        guarantee_amount=Decimal("2000000"),
-        guarantee_valid_until=day(400),
-        status_changed_at=timezone.now(),
-    )
-    agent = Agent.objects.create(
-        organization=Organization.objects.create(
-            kind="agent", code="ba", name_en="A", name_ar="أ", country="IDN"
-        ),
-        country="IDN",
-        licence_number="TRV-B1",
-        licence_valid_until=day(400),
-    )
+    season, company, agent = bench_operators(code="bench-1448")
     group_ids = [
         Group.objects.create(agent=agent, company=company, season=season, name=f"bench {n}").pk
         for n in range(groups)
