@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from masar.accounts.models import Organization
 from masar.integration import conf
-from masar.integration.catalogue import CATALOGUE
+from masar.integration.catalogue import CATALOGUE, EventType
 from masar.integration.lock_objects import outbox_cursor_lock
 from masar.integration.models import (
     EventAudience,
@@ -62,19 +62,9 @@ def event_emit(
     the agent...); the ministries that may see it come from the catalogue. Once the
     transaction commits, the relay sequences the event and fans it out to webhooks.
     """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        raise RuntimeError("event_emit must run inside transaction.atomic")
-    event_type = CATALOGUE.get(type)
-    if event_type is None:
-        raise ValueError(f"event type {type!r} is not in the catalogue")
-    if isinstance(subject, tuple):
-        subject_type, subject_id = subject
-    else:
-        subject_type, subject_id = subject._meta.label_lower, str(subject.pk)
-    org_ids = sorted(
-        {o.pk if isinstance(o, Organization) else int(o) for o in organizations if o is not None}
-    )
+    connection, event_type = _emit_checks("event_emit", type)
+    subject_type, subject_id = _subject_key(subject)
+    org_ids = _organization_ids(organizations)
     clean = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     event = OutboxEvent.objects.create(
         type=type,
@@ -111,20 +101,13 @@ def events_emit_bulk(
     `items` (their ids increase in that order), so the relay sequences them in that order.
     On PostgreSQL the write is one COPY, elsewhere one INSERT per `BULK_EMIT_BATCH` rows.
     """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        raise RuntimeError("events_emit_bulk must run inside transaction.atomic")
-    event_type = CATALOGUE.get(type)
-    if event_type is None:
-        raise ValueError(f"event type {type!r} is not in the catalogue")
+    connection, event_type = _emit_checks("events_emit_bulk", type)
     occurred_at = timezone.now()
     encoder = DjangoJSONEncoder()
     rows = (
         (
             *_subject_key(subject),
-            sorted(
-                {o.pk if isinstance(o, Organization) else int(o) for o in orgs if o is not None}
-            ),
+            _organization_ids(orgs),
             encoder.encode(payload),
         )
         for subject, payload, orgs in items
@@ -154,6 +137,23 @@ def events_emit_bulk(
     if conf.relay_on_commit():
         _relay_after_commit(connection)
     return count
+
+
+def _emit_checks(caller: str, type: str) -> tuple[Any, EventType]:
+    """The connection of the state change's transaction, and the catalogued event type."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError(f"{caller} must run inside transaction.atomic")
+    event_type = CATALOGUE.get(type)
+    if event_type is None:
+        raise ValueError(f"event type {type!r} is not in the catalogue")
+    return connection, event_type
+
+
+def _organization_ids(organizations: Iterable[Organization | int | None]) -> list[int]:
+    return sorted(
+        {o.pk if isinstance(o, Organization) else int(o) for o in organizations if o is not None}
+    )
 
 
 def _subject_key(subject: models.Model | tuple[str, str]) -> tuple[str, str]:
