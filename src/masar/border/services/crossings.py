@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -61,6 +60,7 @@ from masar.border.services.stays import (
     permitted_departure,
 )
 from masar.core.audit import audit_record
+from masar.core.bulk import bulk_insert, bulk_set
 from masar.core.errors import Forbidden, NotFound, ValidationFailed
 from masar.documents import parse_mrz
 from masar.integration.services import event_emit
@@ -1060,97 +1060,6 @@ def transitions_bulk(
     ids = [app.pk for app, _at in rows]
     for hook in AFTER_COMMIT.get(name, ()):
         transaction.on_commit(partial(hook, ids), robust=True)
-
-
-def bulk_insert(model: Any, objs: Sequence[Any]) -> None:
-    """Insert many new rows and set their ids. On PostgreSQL one INSERT ... SELECT FROM
-    unnest(...) RETURNING id with one array per column (values prepared by each field,
-    without the ORM's per-value compilation); elsewhere `bulk_create`."""
-    if not objs:
-        return
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=1000)
-        return
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    arrays: list[str] = []
-    selects: list[str] = []
-    params: list[Any] = []
-    for i, f in enumerate(fields):
-        values = [f.pre_save(obj, True) for obj in objs]
-        if isinstance(f, models.JSONField):
-            arrays.append("%s::text[]")
-            selects.append(f"CAST(v.c{i} AS jsonb)")
-            params.append([None if v is None else json.dumps(v, cls=f.encoder) for v in values])
-        else:
-            arrays.append(f"%s::{f.db_type(connection)}[]")
-            selects.append(f"v.c{i}")
-            params.append([f.get_db_prep_save(v, connection) for v in values])
-    columns = ", ".join(f.column for f in fields)
-    names = ", ".join(f"c{i}" for i in range(len(fields)))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {meta.db_table} ({columns}) "  # noqa: S608 - ours
-            f"SELECT {', '.join(selects)} FROM unnest({', '.join(arrays)}) AS v({names}) "
-            f"RETURNING {meta.pk.column}",
-            params,
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
-
-def bulk_set(model: Any, objs: Sequence[Any], fields: Sequence[str]) -> None:
-    """Write `fields` of many rows in one UPDATE. On PostgreSQL the values travel as one
-    array per column (`UPDATE ... FROM unnest(...)`): a handful of parameters whatever the
-    row count, so neither the driver nor the server parses thousands of placeholders.
-    Elsewhere one UPDATE ... FROM (VALUES ...) per 1000 rows (Django's bulk_update builds a
-    CASE per field and row, far slower for hundreds of rows)."""
-    if not objs:
-        return
-    from django.db import connection
-
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    names = ", ".join(["id", *(f"c{i}" for i in range(len(columns)))])
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            assignments = ", ".join(f"{f.column} = v.c{i}" for i, f in enumerate(columns))
-            arrays = ", ".join(
-                ["%s::bigint[]", *(f"%s::{f.db_type(connection)}[]" for f in columns)]
-            )
-            params: list[Any] = [[obj.pk for obj in objs]]
-            params += [
-                [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objs]
-                for f in columns
-            ]
-            cursor.execute(
-                f"UPDATE {meta.db_table} AS t SET {assignments} "  # noqa: S608 - ours
-                f"FROM unnest({arrays}) AS v({names}) WHERE t.id = v.id",
-                params,
-            )
-            return
-        assignments = ", ".join(f"{f.column} = v.c{i}" for i, f in enumerate(columns))
-        width = len(columns) + 1
-        for start in range(0, len(objs), 1000):
-            chunk = objs[start : start + 1000]
-            values_params: list[Any] = []
-            for obj in chunk:
-                values_params.append(obj.pk)
-                for f in columns:
-                    values_params.append(f.get_db_prep_save(getattr(obj, f.attname), connection))
-            row = "(" + ", ".join(["%s"] * width) + ")"
-            values = ", ".join([row] * len(chunk))
-            cursor.execute(
-                f"WITH v({names}) AS (VALUES {values}) "  # noqa: S608 - ours
-                f"UPDATE {meta.db_table} SET {assignments} FROM v "
-                f"WHERE {meta.db_table}.id = v.id",
-                values_params,
-            )
 
 
 def passport_digest(passport_number: str, nationality: str) -> str:

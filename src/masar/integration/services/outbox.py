@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from masar.accounts.models import Organization
+from masar.core.bulk import bulk_set, rows_insert
 from masar.integration import conf
 from masar.integration.catalogue import CATALOGUE, EventType
 from masar.integration.lock_objects import outbox_cursor_lock
@@ -41,7 +42,6 @@ from masar.integration.models import (
 logger = logging.getLogger(__name__)
 
 RELAY_BATCH = 500
-SMALL_BATCH = 8
 # Rounds one relay call serves before it returns, so its own request is not held long.
 MAX_RELAY_ROUNDS = 20
 TEST_EVENT = "webhook.test"
@@ -267,44 +267,18 @@ def _relay_batch(batch: int, *, wait: bool) -> int | None:
             last += 1
             sequences[event.pk] = event.sequence = last
             event.sequenced_at = now
-        connection = transaction.get_connection()
         audiences = _audiences(events)
-        audience_rows = [
-            (event.pk, org_id, sequences[event.pk])
-            for event in events
-            for org_id in sorted(audiences[event.pk])
-        ]
-        if connection.vendor == "postgresql":
-            # One statement each, linear in the batch (no CASE with a branch per event).
-            ids = [event.pk for event in events]
-            with connection.cursor() as db:
-                db.execute(
-                    f"UPDATE {OutboxEvent._meta.db_table} AS e SET sequence = v.seq,"  # noqa: S608
-                    " sequenced_at = %s FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, seq)"
-                    " WHERE e.id = v.id",
-                    [now, ids, [sequences[pk] for pk in ids]],
-                )
-                db.execute(
-                    f"INSERT INTO {EventAudience._meta.db_table} (event_id, organization_id,"  # noqa: S608
-                    " sequence) SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[])",
-                    [
-                        [r[0] for r in audience_rows],
-                        [r[1] for r in audience_rows],
-                        [r[2] for r in audience_rows],
-                    ],
-                )
-        else:
-            if len(events) <= SMALL_BATCH:
-                for event in events:
-                    OutboxEvent.objects.filter(pk=event.pk).update(
-                        sequence=event.sequence, sequenced_at=now
-                    )
-            else:
-                OutboxEvent.objects.bulk_update(events, ["sequence", "sequenced_at"])
-            EventAudience.objects.bulk_create(
-                EventAudience(event_id=e, organization_id=o, sequence=s)
-                for e, o, s in audience_rows
-            )
+        # One statement each, linear in the batch (core.bulk: no CASE per event).
+        bulk_set(OutboxEvent, events, ["sequence", "sequenced_at"])
+        rows_insert(
+            EventAudience,
+            ["event_id", "organization_id", "sequence"],
+            (
+                (event.pk, org_id, sequences[event.pk])
+                for event in events
+                for org_id in sorted(audiences[event.pk])
+            ),
+        )
         OutboxCursor.objects.filter(pk=cursor.pk).update(last_sequence=last)
         subscription_ids = _fan_out(events, audiences, sequences, now)
         if subscription_ids:

@@ -25,6 +25,7 @@ from masar.applications.models import Application, ApplicationTransition
 from masar.applications.services.transitions import _after_commit
 from masar.applications.states import ACTIVE_STATUSES, TRANSITIONS, ApplicationStatus
 from masar.core.audit import audit_record
+from masar.core.bulk import ids_reserve, rows_insert, uses_copy
 from masar.core.errors import Conflict, NotFound, Unprocessable
 from masar.documents import generate_mrva
 from masar.documents.checkdigit import check_digit
@@ -48,7 +49,6 @@ from masar.visas.seal import (
     kingdom_today,
     seal_build,
 )
-from masar.visas.services.bulk import ids_reserve, rows_insert, uses_copy
 from masar.visas.services.common import require_visa_officer
 
 ISSUING_STATE = "SAU"
