@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
 from masar.operators.models import CompanyStatus
 from masar.seasons.services import quota_set
+from tests.factories import SeasonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +95,9 @@ def test_company_staff_cannot_suspend_through_the_page(company_staff, company):
     assert company.status == CompanyStatus.ACTIVE
 
 
-def test_season_page_shows_hijri_and_gregorian(licensing_officer, season):
+def test_season_page_shows_hijri_and_gregorian(licensing_officer):
+    # A fixed date (the factory's calendar moves with the clock): 1 Shawwal 1448 AH.
+    season = SeasonFactory(last_visa_date=dt.date(2027, 3, 9))
     html = _client(licensing_officer, "ar").get(f"/seasons/{season.pk}/").content.decode()
     assert "شوال 1448 هـ" in html
     assert "2027-03-09" in html
