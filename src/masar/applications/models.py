@@ -141,31 +141,40 @@ class Pilgrim(models.Model):
 class Application(models.Model):
     """One pilgrim's request for a visa, in one group; moved only through `states.TRANSITIONS`."""
 
-    number = models.CharField(max_length=16, unique=True)
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="applications")
+    # Indexes (ADR 0078): every status change rewrites the row in each of them (the status
+    # is indexed, so no update is HOT), so none is kept that another already covers. The
+    # foreign keys that lead a `(x, status)` index have none of their own, and the unique
+    # columns are constraints in Meta (no pattern-ops twin: nothing searches them by prefix).
+    number = models.CharField(max_length=16)
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     pilgrim = models.ForeignKey(Pilgrim, on_delete=models.PROTECT, related_name="applications")
     # Denormalized from the group: every read is scoped by them.
-    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="applications")
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="applications")
+    agent = models.ForeignKey(
+        Agent, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="applications")
     status = models.CharField(
-        max_length=12,
-        choices=ApplicationStatus.choices,
-        default=ApplicationStatus.DRAFT,
-        db_index=True,
+        max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
     # "STATE:NUMBER" while the application holds its passport (an active state), else null:
     # the unique constraint keeps one active application per passport under concurrency.
-    active_passport = models.CharField(max_length=13, null=True, blank=True, unique=True)
+    active_passport = models.CharField(max_length=13, null=True, blank=True)
     quota_held = models.BooleanField(default=False)
     status_reason = models.TextField(blank=True)
     # Where it came from: a manifest row, keyed (job, row number), or typed in.
+    # No index of its own: the partial unique (manifest_job, manifest_row) serves it.
     manifest_job = models.ForeignKey(
         "ManifestJob",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="applications",
+        db_index=False,
     )
     manifest_row = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -192,16 +201,19 @@ class Application(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("visa application")
         indexes = [
+            models.Index(fields=["status"], name="application_status_idx"),
             models.Index(fields=["agent", "status"]),
             models.Index(fields=["company", "status"]),
             models.Index(fields=["group", "status"]),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="application_number_unique"),
+            models.UniqueConstraint(fields=["active_passport"], name="application_active_passport"),
             models.UniqueConstraint(
                 fields=["manifest_job", "manifest_row"],
                 condition=Q(manifest_job__isnull=False),
                 name="application_unique_manifest_row",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ webhook subscriptions as `WebhookDelivery` rows, which the worker sends.
 
 from __future__ import annotations
 
-import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,21 +16,37 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from masar.core.ids import uuid7
+
+
+class TimeOrderIndex(models.Index):
+    """A BRIN index on PostgreSQL (a few pages for millions of rows written in time order,
+    next to free to keep up), a plain index elsewhere."""
+
+    def create_sql(self, model: Any, schema_editor: Any, using: str = "", **kwargs: Any) -> Any:
+        if schema_editor.connection.vendor == "postgresql":
+            using = " USING brin"
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
 
 class OutboxEvent(models.Model):
-    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    type = models.CharField(max_length=60, db_index=True)
+    # Indexes (ADR 0078): every event is written once and read by id, by sequence or by
+    # subject; the write pays for each index, so each one has a reader. `event_id` is a
+    # version 7 UUID (time first), so its unique index grows at its right edge.
+    event_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    type = models.CharField(max_length=60)
     version = models.PositiveSmallIntegerField(default=1)
     subject_type = models.CharField(max_length=60)
     subject_id = models.CharField(max_length=64)
     # Organizations (besides the ministries named in `ministries`) that may see the event.
     organizations = models.JSONField(default=list)
     ministries = models.JSONField(default=list)
-    occurred_at = models.DateTimeField(db_index=True)
+    occurred_at = models.DateTimeField()
     payload = models.JSONField(default=dict)
     # Commit order, assigned by the relay after the event's transaction committed.
-    # `id` is NOT commit order: a transaction holding a lower id can commit later.
-    sequence = models.BigIntegerField(null=True, blank=True, unique=True)
+    # `id` is NOT commit order: a transaction holding a lower id can commit later. Unique
+    # once given (a partial index: an event is written without one and costs it nothing).
+    sequence = models.BigIntegerField(null=True, blank=True)
     sequenced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -43,6 +59,15 @@ class OutboxEvent(models.Model):
                 condition=Q(sequence__isnull=True),
                 name="outbox_unsequenced_idx",
             ),
+            # Read only by the retention job (older than a cutoff).
+            TimeOrderIndex(fields=["occurred_at"], name="outbox_occurred_brin"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sequence"],
+                condition=Q(sequence__isnull=False),
+                name="outbox_sequence_unique",
+            )
         ]
 
     def __str__(self) -> str:
@@ -142,7 +167,7 @@ class WebhookDelivery(models.Model):
     so a receiver can discard a repeat (a worker killed after sending, before recording).
     """
 
-    message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    message_id = models.UUIDField(default=uuid7, unique=True, editable=False)
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
     )

@@ -35,6 +35,7 @@ from masar.border.services.crossings import border_rules_for
 from masar.border.services.stays import kingdom_day
 from masar.core.audit import audit_record
 from masar.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from masar.core.ids import PG_UUID7_SQL
 from masar.integration import conf as integration_conf
 from masar.integration.catalogue import CATALOGUE
 from masar.integration.models import OutboxEvent
@@ -70,7 +71,7 @@ class _Sql:
         return "CAST(%s AS jsonb)" if self.pg else "%s"
 
     def uuid(self) -> str:
-        return "gen_random_uuid()" if self.pg else "lower(hex(randomblob(16)))"
+        return PG_UUID7_SQL if self.pg else "lower(hex(randomblob(16)))"
 
     def obj(self, *pairs: tuple[str, str]) -> str:
         func = "jsonb_build_object" if self.pg else "json_object"

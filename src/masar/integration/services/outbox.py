@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from masar.accounts.models import Organization
 from masar.core.bulk import bulk_set, rows_insert
+from masar.core.ids import uuid7
 from masar.integration import conf
 from masar.integration.catalogue import CATALOGUE, EventType
 from masar.integration.lock_objects import outbox_cursor_lock
@@ -183,7 +183,7 @@ def _events_copy(
         for subject_type, subject_id, org_ids, payload_text in rows:
             copy.write_row(
                 (
-                    uuid.uuid4(),
+                    uuid7(),
                     type,
                     version,
                     subject_type,
