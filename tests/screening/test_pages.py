@@ -61,6 +61,33 @@ def test_a_hit_beside_the_applicant_with_the_matched_words_marked(security_analy
     assert '<label for="id_reason">' in html
 
 
+def test_why_this_score_reads_in_the_analysts_language(security_analyst, referred):
+    arabic = signed_in(security_analyst).get(f"/screening/reviews/{referred.pk}/")
+    html = arabic.content.decode()
+    # The stored explanation stays English (the API's); the page translates its reasons.
+    assert "تاريخ الميلاد نفسه" in html
+    assert "الجنسية نفسها" in html
+    assert "same birth date" not in html and "same nationality" not in html
+    english = signed_in(security_analyst, "en").get(f"/screening/reviews/{referred.pk}/")
+    assert "same birth date" in english.content.decode()
+
+
+def test_reasons_outside_the_vocabulary_are_shown_as_stored():
+    from django.utils import translation
+
+    from masar.screening.reasons import reason_text
+
+    with translation.override("ar"):
+        assert reason_text("birth years differ by 3") == "تختلف سنتا الميلاد بـ3"
+        chance = reason_text("~0.36 chance matches of this strength expected in the list")
+        assert chance.startswith("يُتوقَّع نحو 0,36 ")  # the Arabic decimal comma
+        assert "120" in reason_text("~1.2e+02 chance matches of this strength expected in the list")
+        assert reason_text("a reason of an older version") == "a reason of an older version"
+    with translation.override("en"):
+        assert reason_text("phonetic") == "same sound"
+        assert reason_text("birth years differ by 1") == "birth years differ by 1"
+
+
 def test_the_analyst_decides_on_the_page(security_analyst, referred):
     client = signed_in(security_analyst, "en")
     response = client.post(

@@ -30,6 +30,7 @@ from masar.screening.models import (
     ReviewStatus,
     ScreeningHit,
 )
+from masar.screening.reasons import reason_text
 from masar.screening.selectors import QUEUE_ORDERS
 
 
@@ -91,11 +92,21 @@ class HitView:
     applicant: list[Segment]
     aliases: list[AliasView]
     pairs: list[dict[str, Any]]
+    # The explanation's reasons in the reader's language (`reasons.reason_text`).
+    reasons: dict[str, str]
 
 
 def _hit_view(hit: ScreeningHit, number: int) -> HitView:
     explanation = hit.explanation or {}
-    pairs = list(explanation.get("token_pairs", []))
+    pairs = [
+        {**pair, "how_text": reason_text(str(pair.get("how", "")))}
+        for pair in explanation.get("token_pairs", [])
+    ]
+    reasons = {
+        part: reason_text(str((explanation.get(part) or {}).get("reason", "")))
+        for part in ("birth_date", "nationality", "name_rarity")
+    }
+    reasons["note"] = reason_text(str(explanation.get("reason", "")))
     if hit.kind == HitKind.WATCHLIST and hit.entry is not None:
         query_tokens = [p["query_token"] for p in pairs]
         entry_tokens = [p["entry_token"] for p in pairs]
@@ -114,7 +125,7 @@ def _hit_view(hit: ScreeningHit, number: int) -> HitView:
         )
         for name in names
     ]
-    return HitView(hit, number, highlight(hit.query_name, query_tokens), aliases, pairs)
+    return HitView(hit, number, highlight(hit.query_name, query_tokens), aliases, pairs, reasons)
 
 
 def _next_pending(actor: User, after: Review) -> Review | None:
