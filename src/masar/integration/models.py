@@ -95,8 +95,9 @@ class EventAudience(models.Model):
     """One organization that may see one sequenced event: the feed's and the webhooks' scope."""
 
     event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="audience")
+    # No index of its own: the unique (organization, sequence) leads with it (ADR 0078).
     organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     sequence = models.BigIntegerField()
 
