@@ -1,7 +1,9 @@
 """Demo data of the screening app: a synthetic watchlist of a few thousand people, loaded the
 way an analyst loads one (a Masar CSV through `watchlist_load`), a handful of entries that
 resemble demo pilgrims and a ban, then the screening of the applications waiting in
-`screening`: most are cleared and decided automatically, a few wait in the review queue.
+`screening`: most are cleared and decided automatically, a few are referred; the analyst
+has cleared three of those as false positives (they wait for the consular decision) and the
+others wait in the review queue.
 
 The synthetic names are drawn from name parts the demo pilgrims do not use (no entry shares
 two name parts with a pilgrim), so only the planted entries raise referrals. The step uses
@@ -27,6 +29,7 @@ from masar.screening.names import name_tokens, phonetic_key
 from masar.screening.services import (
     application_screen,
     ban_create,
+    review_decide,
     watchlist_create,
     watchlist_load,
 )
@@ -37,6 +40,9 @@ PLANTED = 6
 # At most this many applications are screened here; the rest are screened by the worker
 # from the tasks their approval queued (`masar worker`), as in production.
 SCREEN_AT_MOST = 500
+# Referrals the analyst has already cleared as false positives (they go to the consular
+# queue); the others stay in the review queue.
+CLEARED_BY_ANALYST = 3
 
 GIVEN = (
     "Abdulmalik Anwar Basel Burhan Dawood Ehsan Fadil Ghassan Habib Hamdan Hisham Idris Jalal "
@@ -169,11 +175,28 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any = None) ->
         screening = application_screen(application_id=app.pk)
         if screening is not None:
             counts[screening.outcome] += 1
+    # The analyst has already cleared some referrals as false positives: those wait for the
+    # consular decision (a cleared referral is never decided automatically), so the visa
+    # officer's queue is not empty.
+    cleared = 0
+    if analyst is not None:
+        pending = Review.objects.filter(
+            status="pending", application__season=season, application__in=planted
+        ).order_by("pk")
+        for review in pending[:CLEARED_BY_ANALYST]:
+            review_decide(
+                actor=analyst,
+                review_id=review.pk,
+                decision="false_positive",
+                reason="Different person: another father's name and birthplace (demo).",
+            )
+            cleared += 1
     left = Application.objects.filter(status=ApplicationStatus.SCREENING, season=season).count()
     return [
         f"watchlist moi-demo: version {job.version.number if job.version else watchlist.version}, "
         f"{job.added} entries ({len(planted)} resembling demo pilgrims); {len(banned)} ban(s)",
         f"screening: {counts['clear']} cleared (decided automatically), {counts['referred']} "
-        f"referred to the review queue ({Review.objects.filter(status='pending').count()} "
-        f"pending); {left} left for the worker",
+        f"referred to the review queue, {cleared} of them cleared by the analyst as false "
+        f"positives (now in the consular queue), "
+        f"{Review.objects.filter(status='pending').count()} pending; {left} left for the worker",
     ]
