@@ -2,9 +2,9 @@
 inserting the same rows directly.
 
 Prepares N issued visas (PostgreSQL), a gate's service account and its bearer token, and
-starts `--servers` server processes (default 2; `masar runserver --noreload` each on its own
-port, standing in for a pre-forking server's workers: production runs gunicorn, which is not
-in this environment; ADR 0077) on 127.0.0.1. `--threads` client threads (default 4, spread
+starts gunicorn with `--servers` pre-forked workers (default 2; what production runs,
+docs/operations.md; where gunicorn is missing, as many `masar runserver --noreload`
+processes, each on its own port; ADR 0077) on 127.0.0.1. `--threads` client threads (default 4, spread
 over the servers) then POST `/api/v1/crossings/` in batches of `--batch` events: an entry for
 every visa, then an exit for every visa (2N crossings). Each batch is one transaction:
 crossings, stays, `enter`/`depart` transitions set-based, events, audit entry, and the
