@@ -156,8 +156,13 @@ def _sweep_candidates(cursor: Any, *, sql: _Sql, t: dict[str, str], p_as_of: Any
         ){" ON COMMIT DROP" if sql.pg else ""}
         """
     )
+    params: list[Any] = []
     if sql.pg:
-        overstay_id = f"nextval(pg_get_serial_sequence('{t['over']}', 'id'))"
+        # The sequence found once: pg_get_serial_sequence() is not constant-folded and would
+        # look the catalogue up again for every row.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [t["over"]])
+        overstay_id = "nextval(CAST(%s AS regclass))"
+        params.append(cursor.fetchone()[0])
     else:
         # SQLite has one writer at a time: the next ids after the largest.
         overstay_id = (
@@ -178,7 +183,7 @@ def _sweep_candidates(cursor: Any, *, sql: _Sql, t: dict[str, str], p_as_of: Any
           AND NOT EXISTS (SELECT 1 FROM {t["over"]} o WHERE o.stay_id = s.id)
         ORDER BY s.id
         """,  # noqa: S608 - our table names; values are parameters
-        [p_as_of, S.ENTERED],
+        [*params, p_as_of, S.ENTERED],
     )
     found: int = cursor.rowcount
     if found and sql.pg:
