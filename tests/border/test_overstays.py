@@ -92,6 +92,14 @@ def test_sweep_on_the_last_day_finds_nobody_and_the_next_day_finds_the_overstaye
     assert overstay.detected_on == last_day + dt.timedelta(days=1)
     assert overstay.notice_due_at == overstay.detected_at + dt.timedelta(hours=24)
     assert overstay.status == "open"
+    # The copies the database does not check (ADR 0079) are the stay's own, which it does.
+    stay = overstay.stay
+    assert (overstay.application_id, overstay.season_id, overstay.company_id) == (
+        stay.application_id,
+        stay.season_id,
+        stay.company_id,
+    )
+    assert overstay.agent_id == stay.agent_id
     log = ApplicationTransition.objects.filter(application=app, name="overstay").get()
     assert (log.from_status, log.to_status, log.actor_id) == ("entered", "overstayed", None)
     detected = OutboxEvent.objects.get(type="overstay.detected")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from masar.border.models import (
@@ -30,9 +32,20 @@ class CrossingAdmin(admin.ModelAdmin):
 
 @admin.register(Overstay)
 class OverstayAdmin(admin.ModelAdmin):
+    """Read-only: only the sweep writes overstays, and an exit closes them (ADR 0079)."""
+
     list_display = ("application", "permitted_departure", "detected_on", "status")
     list_filter = ("status",)
     raw_id_fields = ("stay", "application")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 for model in (Terminal, Lane, PortAssignment, Stay, EscapeNotice, BorderRules, CarrierCheck):

@@ -253,11 +253,23 @@ class Overstay(models.Model):
 
     # Indexes (ADR 0078): the sweep writes thousands of these at once; the foreign keys that
     # lead a `(x, status)` index have none of their own, and the status has no pattern twin.
+    # Constraints (ADR 0079): only `stay` is checked by the database. The application,
+    # season, company and agent are copies of the stay's own, which the stay's foreign keys
+    # already guard (and the stay cannot go while its overstay exists); checking them again
+    # cost the sweep's commit four deferred checks and row locks per overstayer.
     stay = models.OneToOneField(Stay, on_delete=models.PROTECT, related_name="overstay")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="overstays")
-    season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="+", db_index=False)
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+", db_index=False)
-    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="+", db_index=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="overstays", db_constraint=False
+    )
+    season = models.ForeignKey(
+        Season, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    agent = models.ForeignKey(
+        Agent, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     nationality = models.CharField(max_length=3)
     permitted_departure = models.DateField()
     detected_on = models.DateField(help_text=_("Kingdom-local day of the sweep."))
