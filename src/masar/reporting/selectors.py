@@ -710,11 +710,8 @@ def dashboard(
         )
     )
     if scope.scope == ALL_SCOPE:
-        company_metrics = {
-            "mohu": [Metric.SUBMITTED, Metric.ISSUED, Metric.ENTRIES, Metric.OVERSTAYS],
-            "mofa": [Metric.SUBMITTED, Metric.DECIDED_AUTO, Metric.DECIDED_MANUAL, Metric.ISSUED],
-            "moi": [Metric.ENTRIES, Metric.EXITS, Metric.OVERSTAYS],
-        }[kind]
+        # A ministry's board (a company's is never ALL_SCOPE): the same figures per company.
+        company_metrics = nationality_metrics
         board.tables.append(
             _by_key_table(
                 window,
