@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from masar.applications.lock_objects import application_lock
 from masar.applications.models import Application, ApplicationTransition
@@ -21,6 +21,7 @@ from masar.screening.models import (
     Screening,
     ScreeningHit,
 )
+from masar.screening.reasons import reason_text
 from masar.screening.services import application_screen, ban_create, review_decide
 from masar.screening.tasks import screen_application
 from masar.seasons.models import Quota, SeasonRules
@@ -54,6 +55,13 @@ def screen(app: Application) -> Screening | None:
     result = screen_application.call(application_id=app.pk)
     app.refresh_from_db()
     return Screening.objects.filter(application=app).order_by("-pk").first() if result else None
+
+
+def assert_reason_translated(hit: ScreeningHit) -> None:
+    """The analyst's page shows the hit's reason in Arabic (`screening/reasons.py`)."""
+    reason = hit.explanation["reason"]
+    with translation.override("ar"):
+        assert reason_text(reason) != reason, reason
 
 
 def test_a_clear_application_is_approved_automatically(in_screening):
@@ -303,6 +311,7 @@ def test_a_ban_by_passport_refers_the_application(in_screening, security_analyst
     hit = ScreeningHit.objects.get(screening=screening)
     assert (hit.kind, hit.ban_id, hit.score) == ("ban", ban.pk, 100.0)
     assert hit.explanation["reason"] == "same passport"
+    assert_reason_translated(hit)
 
 
 def test_a_ban_by_name_and_birth_date_and_one_that_ended(in_screening, security_analyst):
@@ -321,7 +330,9 @@ def test_a_ban_by_name_and_birth_date_and_one_that_ended(in_screening, security_
     )
     referred = in_screening()
     assert screen(referred).outcome == "referred"
-    assert ScreeningHit.objects.get(screening__application=referred).kind == "ban"
+    hit = ScreeningHit.objects.get(screening__application=referred)
+    assert (hit.kind, hit.explanation["reason"]) == ("ban", "same birth date, similar name")
+    assert_reason_translated(hit)
     clear = in_screening(surname="Hidayat", given_names="Ahmad Fauzi", native_name="")
     assert screen(clear).outcome == "clear"
 
@@ -357,6 +368,7 @@ def test_a_previous_security_refusal_of_the_passport_is_raised(
     hit = ScreeningHit.objects.get(screening=screening)
     assert (hit.kind, hit.previous_review_id, hit.score) == ("previous_refusal", review.pk, 100.0)
     assert hit.explanation["previous_application"] == first.number
+    assert_reason_translated(hit)
 
 
 def test_the_task_leaves_an_application_no_longer_in_screening_alone(in_screening):

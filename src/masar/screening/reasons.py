@@ -43,6 +43,9 @@ _FIXED = {
     # Hits that are not name matches.
     "same passport": gettext_lazy("same passport"),
     "same birth date, similar name": gettext_lazy("same birth date, similar name"),
+    "the same passport was refused on security grounds": gettext_lazy(
+        "the same passport was refused on security grounds"
+    ),
 }
 
 
