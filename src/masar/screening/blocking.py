@@ -27,6 +27,7 @@ __all__ = [
     "MAX_CANDIDATES",
     "NEAR_EXTRA",
     "POSTING_BUDGET",
+    "SPELLING_ONLY_CREDIT",
     "YEAR_BITS",
     "CandidateSelection",
     "velar_key",
@@ -44,6 +45,12 @@ NEAR_EXTRA: Final = 250
 YEAR_BITS: Final = 7
 #: Queries with more tokens admit candidates from every pair list.
 MAX_SUBSET_TOKENS: Final = 8
+#: Similarity (0-100) credited, in the candidate bound, to a query token outside a set of
+#: key-matched tokens: it may still pair with an entry token by spelling alone (Tathih and
+#: Tadhidh, keys TS and TDD; ADR 0039b). A bound measured, not proven: a spelling-only pair
+#: can score more, but those lost before (71-72) are kept, and at one million names no
+#: planted applicant that candidate lists without any pruning would find is lost with it.
+SPELLING_ONLY_CREDIT: Final = 75.0
 #: Posting lists up to this long are read whole, whatever the birth years.
 YEAR_SPLIT_MIN: Final = 48
 YEAR_MASK: Final = (1 << YEAR_BITS) - 1
@@ -155,6 +162,11 @@ class CandidateSelection:
             for t in range(n)
         ]
         total_lost = sum(lost_if_unmatched)
+        # A token outside the set may still pair by spelling alone: credit it as if it did,
+        # at the most such a pair can reach, and charge it only what leaving it unpaired
+        # costs (never more than pairing it), so the bound stays an upper bound.
+        spelling = [2.0 * q_w[t] * SPELLING_ONLY_CREDIT / 100.0 for t in range(n)]
+        total_spelling = sum(spelling)
         size = {pair: sum(e - s for _, s, e in lists) for pair, lists in by_pair.items()}
         viable: dict[int, bool] = {}
         admitting: set[tuple[int, int]] = set()
@@ -162,9 +174,10 @@ class CandidateSelection:
             members = [t for t in range(n) if mask >> t & 1]
             if len(members) < 2:
                 continue
-            got = 2.0 * sum(q_w[t] for t in members)
+            paired = 2.0 * sum(q_w[t] for t in members)
+            got = paired + total_spelling - sum(spelling[t] for t in members)
             lost = total_lost - sum(lost_if_unmatched[t] for t in members)
-            viable[mask] = ok = 100.0 * got / (got + lost) >= floor
+            viable[mask] = ok = 100.0 * got / (paired + lost) >= floor
             if not ok or any(viable.get(mask & ~(1 << t), False) for t in members):
                 continue  # not viable, or not minimal
             pairs = [(i, j) for x, i in enumerate(members) for j in members[x + 1 :]]
@@ -185,7 +198,8 @@ class CandidateSelection:
         """Aliases sharing a (near-)key pair with the query.
 
         A candidate can only reach ``floor`` if it matches a set of query
-        tokens heavy enough (assuming perfect similarity and no extra entry
+        tokens heavy enough (assuming perfect similarity for them, at most
+        :data:`SPELLING_ONLY_CREDIT` for the other tokens, and no extra entry
         tokens). For every minimal such set, the smallest posting list of a
         pair inside it *admits* new candidates: any alias matching the whole
         set is in it. Other lists only count co-occurrences of admitted
@@ -277,18 +291,32 @@ class CandidateSelection:
             return list(admitted)
         if not q_dob:
             return nlargest(MAX_CANDIDATES, admitted, key=counts.__getitem__)
-        # Too many namesakes: prefer those with the closest birth date.
+        # Too many namesakes: prefer those with the closest birth date (classes 5 to 0: the
+        # same date, year and month, year only listed, same year, a year apart or unknown,
+        # further), then the most shared key pairs. One pass files them by class; only the
+        # class that overflows is ranked (as `nlargest` by (class, count) would, ties in
+        # the order read).
         dob, rec_of = self._rec_dob, self._alias_rec
         q_month = q_dob // 100
-
-        def priority(a: int) -> tuple[int, int]:
+        classes: list[list[int]] = [[], [], [], [], [], []]
+        for a in admitted:
             d = dob[rec_of[a]]
             if not d:
-                return 1, counts[a]
-            if d // 10000 != q_year:
-                return (1 if abs(d // 10000 - q_year) <= 1 else 0), counts[a]
-            if d == q_dob:
-                return 5, counts[a]
-            return (4 if d // 100 == q_month else 3 if d % 10000 == 0 else 2), counts[a]
-
-        return nlargest(MAX_CANDIDATES, admitted, key=priority)
+                classes[1].append(a)
+            elif d // 10000 != q_year:
+                classes[1 if abs(d // 10000 - q_year) <= 1 else 0].append(a)
+            elif d == q_dob:
+                classes[5].append(a)
+            elif d // 100 == q_month:
+                classes[4].append(a)
+            else:
+                classes[3 if d % 10000 == 0 else 2].append(a)
+        chosen: list[int] = []
+        for members in reversed(classes):
+            room = MAX_CANDIDATES - len(chosen)
+            if len(members) <= room:
+                chosen.extend(sorted(members, key=counts.__getitem__, reverse=True))
+            else:
+                chosen.extend(nlargest(room, members, key=counts.__getitem__))
+                break
+        return chosen
