@@ -14,7 +14,10 @@ usual bulk-load order), then the tables are analyzed. Then, in the same run (ADR
 - steady state, what the hourly job does: the earlier days' runs (one sweep as of
   yesterday, not timed) record every overstayer but the day's; then the bare count of the
   day's new overstayers and the timed sweep that detects them (`ratio`);
-- a second sweep (idempotent: nothing new).
+- a second sweep (idempotent: nothing new);
+- the floor (ADR 0095), before the timed steady-state sweep: the least any sweep must do,
+  one statement finding the same overstayers and writing a record and one event for each,
+  timed uncommitted and rolled back (`ratio_floor`, count time / floor time).
 
 The sweep runs with the outbox relay deferred to its own process, as in production
 (MASAR_OUTBOX_RELAY_ON_COMMIT off). Ratios are count time / sweep time (the issue's target,
@@ -263,8 +266,52 @@ WHERE s.exited_at IS NULL AND s.permitted_departure < %s AND a.status = 'entered
 """
 
 
+# The least any sweep must do (ADR 0095): find the same overstayers, write an overstay
+# record for each and one event for each (the notice to its company and agent), in one
+# statement, before any commit. No application moved, no log, no audit, no second event;
+# the event's payload is just the ids. Timed and rolled back.
+FLOOR_SQL = """
+WITH found AS (
+    INSERT INTO border_overstay (stay_id, application_id, season_id, company_id, agent_id,
+        nationality, permitted_departure, detected_on, detected_at, notice_due_at, status)
+    SELECT s.id, s.application_id, s.season_id, s.company_id, s.agent_id, s.nationality,
+           s.permitted_departure, %(as_of)s, now(), now() + interval '72 hours', 'open'
+    FROM border_stay s JOIN applications_application a ON a.id = s.application_id
+    WHERE s.exited_at IS NULL AND s.permitted_departure < %(as_of)s AND a.status = 'entered'
+      AND NOT EXISTS (SELECT 1 FROM border_overstay o WHERE o.stay_id = s.id)
+    RETURNING id, application_id, company_id, agent_id
+)
+INSERT INTO integration_outboxevent (event_id, type, version, subject_type, subject_id,
+    organizations, ministries, occurred_at, payload)
+SELECT gen_random_uuid(), 'overstay.detected', 1, 'border.overstay', CAST(f.id AS text),
+       '[]', '[]', now(),
+       jsonb_build_object('overstay_id', f.id, 'application_id', f.application_id,
+                          'company_id', f.company_id, 'agent_id', f.agent_id)
+FROM found f
+"""
+
+
 class _Rollback(Exception):
     pass
+
+
+def _floor(as_of: dt.date) -> tuple[int, float]:
+    """FLOOR_SQL timed, then rolled back; the touched tables vacuumed (untimed)."""
+    from django.db import connection, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(FLOOR_SQL, {"as_of": as_of})
+            seconds = time.perf_counter() - started
+            written = cursor.rowcount
+            raise _Rollback
+    except _Rollback:
+        pass
+    with connection.cursor() as cursor:
+        for table in ("border_overstay", "integration_outboxevent"):
+            cursor.execute(f"VACUUM {table}")
+    return written, seconds
 
 
 def _count(as_of: dt.date) -> tuple[int, float]:
@@ -337,6 +384,7 @@ def child(scale: int, overstayers: int, days: int) -> dict:
         # up to yesterday's run; today's run detects the day's new overstayers.
         earlier = overstay_sweep(as_of=today - dt.timedelta(days=1))
         counted, count_seconds = _count(today)
+        floor_written, floor_seconds = _floor(today)
         spent.clear()
         with connection.execute_wrapper(clock):
             started = time.perf_counter()
@@ -352,6 +400,7 @@ def child(scale: int, overstayers: int, days: int) -> dict:
     assert cold_counted == sizes["overstayers"], (cold_counted, sizes)
     assert first.detected == counted == sizes["overstayers"] - earlier.detected, (first, counted)
     assert second.detected == 0
+    assert floor_written == counted, (floor_written, counted)
     assert Overstay.objects.count() == cold_counted
     return {
         **sizes,
@@ -363,6 +412,7 @@ def child(scale: int, overstayers: int, days: int) -> dict:
         "detected": first.detected,
         "count_seconds": count_seconds,
         "sweep_seconds": sweep_seconds,
+        "floor_seconds": floor_seconds,
         "second_sweep_seconds": again_seconds,
         "cold_sweep_seconds": cold_seconds,
     }
@@ -403,6 +453,9 @@ def main() -> int:
         "count_seconds": round(r["count_seconds"], 3),
         "sweep_seconds": round(r["sweep_seconds"], 3),
         "ratio": round(r["count_seconds"] / r["sweep_seconds"], 3),
+        # The least any sweep must do, uncommitted (FLOOR_SQL): an upper bound of `ratio`.
+        "floor_seconds": round(r["floor_seconds"], 3),
+        "ratio_floor": round(r["count_seconds"] / r["floor_seconds"], 3),
         # Cold: everyone at once, nobody recorded before (run rolled back).
         "cold_count_seconds": round(r["cold_count_seconds"], 3),
         "cold_sweep_seconds": round(r["cold_sweep_seconds"], 3),
@@ -416,7 +469,9 @@ def main() -> int:
         f" sweep {summary['cold_sweep_seconds']} s, ratio {summary['ratio_cold']}. Steady "
         f"state, the day's {r['detected']} new overstayers ({r['earlier_detected']} recorded by "
         f"the earlier days' runs): bare count {summary['count_seconds']} s, sweep "
-        f"{summary['sweep_seconds']} s, ratio {summary['ratio']} (target >= 0.333); second "
+        f"{summary['sweep_seconds']} s, ratio {summary['ratio']} (target >= 0.333); the floor "
+        f"(records and one event each, one statement, uncommitted) {summary['floor_seconds']} s,"
+        f" ratio {summary['ratio_floor']}; second "
         f"sweep {summary['second_sweep_seconds']} s (0 new)"
     )
     print("RESULT " + json.dumps(summary, sort_keys=True))

@@ -9,6 +9,14 @@ the same signer, signs the very same 10,000 seals (features built beforehand) an
 else. The ratio is baseline time / Masar time (target at least 0.5). Seal verification
 per second (signature checked against the published certificates) is printed too.
 
+The floor (ADR 0095), a third group of the same size: the least any issuance must do, timed
+the same way: read the applications, build each MRZ and seal, store the visas, commit;
+no status change, log, audit or event (`ratio_floor`). The CPU seconds of this process and
+of its PostgreSQL server process are read for the floor and both issuance runs
+(`cpu_seconds`); baseline time / Python's CPU time is the most a run's ratio could be in
+one process, were the server's work wholly overlapped (`ratio_bound_floor`,
+`ratio_bound_relay_deferred`).
+
     .venv/bin/python benchmarks/visa_issuance.py [--quick] [--count N] [--database NAME]
 
 PostgreSQL: DATABASE_URL when it names PostgreSQL (an empty database), else NAME
@@ -28,7 +36,7 @@ import time
 from pathlib import Path
 
 from _operators import bench_operators  # noqa: E402 - benchmarks/ is on sys.path
-from _postgres import run_child  # noqa: E402 - benchmarks/ is on sys.path
+from _postgres import CpuClock, run_child  # noqa: E402 - benchmarks/ is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL, QUICK = 10_000, 1_000
@@ -153,6 +161,47 @@ def _baseline(ids: list[int]) -> tuple[float, list[bytes]]:
     return time.perf_counter() - started, seals
 
 
+def _floor(ids: list[int]) -> float:
+    """The least any issuance must do, timed as issuance is: read the applications, build
+    each visa's MRZ and seal, store the visas (one COPY, streamed while signing) and commit.
+    No status change, no log, no audit, no event. Its applications stay `approved` (a group
+    of their own, issued by nobody else)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from masar.applications.models import Application
+    from masar.core.bulk import ids_reserve, rows_insert
+    from masar.seasons.models import Season
+    from masar.visas.models import Visa
+    from masar.visas.services import issuance
+
+    started = time.perf_counter()
+    for start in range(0, len(ids), issuance.CHUNK):
+        with transaction.atomic():
+            rows = [
+                issuance._Row._make(r)
+                for r in Application.objects.filter(pk__in=ids[start : start + issuance.CHUNK])
+                .order_by("pk")
+                .values_list(*issuance._ROW_FIELDS)
+            ]
+            signer = issuance._signer()
+            today = issuance.kingdom_today()
+            now = timezone.now()
+            seasons = Season.objects.in_bulk({r.season_id for r in rows})
+            terms = {pk: issuance._terms(season, today) for pk, season in seasons.items()}
+            numbers = issuance._numbers_allocate(len(rows))
+            visa_ids = ids_reserve(Visa, len(rows))
+            visas = (
+                issuance._visa_values(
+                    visa_id, number, row, terms[row.season_id], *built, signer, now
+                )
+                for visa_id, number, row in zip(visa_ids, numbers, rows, strict=True)
+                for built in [issuance._seal(row, number, terms[row.season_id], signer, today)]
+            )
+            rows_insert(Visa, issuance._VISA_FIELDS, visas)
+    return time.perf_counter() - started
+
+
 def _masar(group_id: int, count: int) -> float:
     """The group job, as a visa officer starts it: every chunk committed when it returns."""
     from masar.visas.models import IssuanceJob
@@ -193,22 +242,41 @@ def child(count: int) -> dict:
     settings_key_store().init()
     from django.test import override_settings
 
-    (group_id, ids), (deferred_group_id, _deferred_ids) = _world(count)
-    baseline_seconds, seals = _baseline(ids)
-    masar_seconds = _masar(group_id, count)
+    (group_id, ids), (deferred_group_id, _deferred_ids), (_floor_group, floor_ids) = _world(
+        count, groups=3
+    )
+    clock = CpuClock()
+    cpu: dict[str, float] = {}
+
+    def measured(name: str, run, *args):  # type: ignore[no-untyped-def]
+        python, server = clock.now()
+        result = run(*args)
+        python_after, server_after = clock.now()
+        cpu[f"{name}_python_cpu"] = python_after - python
+        cpu[f"{name}_server_cpu"] = server_after - server
+        return result
+
+    baseline_seconds, seals = measured("baseline", _baseline, ids)
+    floor_seconds = measured("floor", _floor, floor_ids)
+    masar_seconds = measured("masar", _masar, group_id, count)
     # The same work with the outbox relay deferred to its own process (a production mode
     # of the integration app: MASAR_OUTBOX_RELAY_ON_COMMIT off).
     with override_settings(MASAR_OUTBOX_RELAY_ON_COMMIT=False):
-        deferred_seconds = _masar(deferred_group_id, count)
-    issued = Visa.objects.count()
+        deferred_seconds = measured("deferred", _masar, deferred_group_id, count)
+    issued = Visa.objects.exclude(application_id__in=floor_ids).count()
     assert issued == 2 * count, issued
-    stored = [bytes(s) for s in Visa.objects.values_list("seal", flat=True)]
+    stored = [
+        bytes(s)
+        for s in Visa.objects.exclude(application_id__in=floor_ids).values_list("seal", flat=True)
+    ]
     verify_seconds = _verify(stored)
     return {
         "count": count,
         "issued": issued,
         "masar_seconds": masar_seconds,
         "deferred_seconds": deferred_seconds,
+        "floor_seconds": floor_seconds,
+        **cpu,
         "baseline_seconds": baseline_seconds,
         "verify_seconds": verify_seconds,
     }
@@ -245,6 +313,22 @@ def main() -> int:
         "verifications_per_second": round(2 * count / r["verify_seconds"], 1),
         "visas_per_second_relay_deferred": round(count / r["deferred_seconds"], 1),
         "ratio_relay_deferred": round(r["baseline_seconds"] / r["deferred_seconds"], 3),
+        # The least any issuance must do (MRZ, seal, store the visa, commit): an upper
+        # bound of the ratio whatever the rest costs (ADR 0095).
+        "floor_visas_per_second": round(count / r["floor_seconds"], 1),
+        "ratio_floor": round(r["baseline_seconds"] / r["floor_seconds"], 3),
+        # CPU seconds of this process (Python) and of its database server process, per run.
+        # Python's share is the least time a run can take in one process, were the server's
+        # work wholly overlapped with it: baseline / that is the most its ratio could be.
+        "cpu_seconds": {
+            run: {
+                "python": round(r[f"{run}_python_cpu"], 3),
+                "server": round(r[f"{run}_server_cpu"], 3),
+            }
+            for run in ("floor", "masar", "deferred")
+        },
+        "ratio_bound_floor": round(r["baseline_seconds"] / r["floor_python_cpu"], 3),
+        "ratio_bound_relay_deferred": round(r["baseline_seconds"] / r["deferred_python_cpu"], 3),
     }
     print(
         f"issued {count} e-visas in {r['masar_seconds']:.2f} s = {summary['visas_per_second']} "
@@ -252,7 +336,12 @@ def main() -> int:
         f"{summary['baseline_seals_per_second']} seals/s; ratio {summary['ratio']} "
         f"(target >= 0.5); with the outbox relay deferred "
         f"{summary['visas_per_second_relay_deferred']} visas/s, ratio "
-        f"{summary['ratio_relay_deferred']}; verification "
+        f"{summary['ratio_relay_deferred']}; the floor (MRZ, seal, store, commit: nothing "
+        f"else) {summary['floor_visas_per_second']} visas/s, ratio {summary['ratio_floor']} "
+        f"(at most {summary['ratio_bound_floor']} with the database wholly overlapped: its "
+        f"Python CPU time; issuance with the relay deferred at most "
+        f"{summary['ratio_bound_relay_deferred']}); "
+        f"verification "
         f"{summary['verifications_per_second']} seals/s"
     )
     print("RESULT " + json.dumps(summary, sort_keys=True))
