@@ -162,17 +162,13 @@ def _baseline(ids: list[int]) -> tuple[float, list[bytes]]:
 
 
 def _floor(ids: list[int]) -> float:
-    """The least any issuance must do, timed as issuance is: read the applications, build
-    each visa's MRZ and seal, store the visas (one COPY, streamed while signing) and commit.
-    No status change, no log, no audit, no event. Its applications stay `approved` (a group
-    of their own, issued by nobody else)."""
+    """The least any issuance must do, timed as issuance is: read the applications, then
+    issuance's own `_visas_store` (each visa's number, MRZ and seal, one COPY streamed while
+    signing) and commit. No status change, no log, no audit, no event. Its applications stay
+    `approved` (a group of their own, issued by nobody else)."""
     from django.db import transaction
-    from django.utils import timezone
 
     from masar.applications.models import Application
-    from masar.core.bulk import ids_reserve, rows_insert
-    from masar.seasons.models import Season
-    from masar.visas.models import Visa
     from masar.visas.services import issuance
 
     started = time.perf_counter()
@@ -184,21 +180,7 @@ def _floor(ids: list[int]) -> float:
                 .order_by("pk")
                 .values_list(*issuance._ROW_FIELDS)
             ]
-            signer = issuance._signer()
-            today = issuance.kingdom_today()
-            now = timezone.now()
-            seasons = Season.objects.in_bulk({r.season_id for r in rows})
-            terms = {pk: issuance._terms(season, today) for pk, season in seasons.items()}
-            numbers = issuance._numbers_allocate(len(rows))
-            visa_ids = ids_reserve(Visa, len(rows))
-            visas = (
-                issuance._visa_values(
-                    visa_id, number, row, terms[row.season_id], *built, signer, now
-                )
-                for visa_id, number, row in zip(visa_ids, numbers, rows, strict=True)
-                for built in [issuance._seal(row, number, terms[row.season_id], signer, today)]
-            )
-            rows_insert(Visa, issuance._VISA_FIELDS, visas)
+            issuance._visas_store(rows)
     return time.perf_counter() - started
 
 
