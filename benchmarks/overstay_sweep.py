@@ -259,26 +259,27 @@ def _load(world: dict[str, int], scale: int, overstayers: int, days: int) -> dic
     }
 
 
-COUNT_SQL = """
-SELECT count(*) FROM border_stay s JOIN applications_application a ON a.id = s.application_id
-WHERE s.exited_at IS NULL AND s.permitted_departure < %s AND a.status = 'entered'
+# The overstayers as of %(as_of)s, as the sweep defines them: counted by the baseline and
+# written by the floor, so that both read the very same rows.
+OVERSTAYERS_SQL = """
+FROM border_stay s JOIN applications_application a ON a.id = s.application_id
+WHERE s.exited_at IS NULL AND s.permitted_departure < %(as_of)s AND a.status = 'entered'
   AND NOT EXISTS (SELECT 1 FROM border_overstay o WHERE o.stay_id = s.id)
 """
+COUNT_SQL = "SELECT count(*) " + OVERSTAYERS_SQL
 
 
 # The least any sweep must do (ADR 0095): find the same overstayers, write an overstay
 # record for each and one event for each (the notice to its company and agent), in one
 # statement, before any commit. No application moved, no log, no audit, no second event;
 # the event's payload is just the ids. Timed and rolled back.
-FLOOR_SQL = """
+FLOOR_SQL = f"""
 WITH found AS (
     INSERT INTO border_overstay (stay_id, application_id, season_id, company_id, agent_id,
         nationality, permitted_departure, detected_on, detected_at, notice_due_at, status)
     SELECT s.id, s.application_id, s.season_id, s.company_id, s.agent_id, s.nationality,
            s.permitted_departure, %(as_of)s, now(), now() + interval '72 hours', 'open'
-    FROM border_stay s JOIN applications_application a ON a.id = s.application_id
-    WHERE s.exited_at IS NULL AND s.permitted_departure < %(as_of)s AND a.status = 'entered'
-      AND NOT EXISTS (SELECT 1 FROM border_overstay o WHERE o.stay_id = s.id)
+    {OVERSTAYERS_SQL}
     RETURNING id, application_id, company_id, agent_id
 )
 INSERT INTO integration_outboxevent (event_id, type, version, subject_type, subject_id,
@@ -322,7 +323,7 @@ def _count(as_of: dt.date) -> tuple[int, float]:
     with connection.cursor() as cursor:
         for _ in range(3):
             started = time.perf_counter()
-            cursor.execute(COUNT_SQL, [as_of])
+            cursor.execute(COUNT_SQL, {"as_of": as_of})
             counted = cursor.fetchone()[0]
             timings.append(time.perf_counter() - started)
     return counted, min(timings)
