@@ -163,8 +163,8 @@ class CandidateSelection:
         ]
         total_lost = sum(lost_if_unmatched)
         # A token outside the set may still pair by spelling alone: credit it as if it did,
-        # at the most such a pair can reach, and charge it only what leaving it unpaired
-        # costs (never more than pairing it), so the bound stays an upper bound.
+        # at SPELLING_ONLY_CREDIT, and charge it only what leaving it unpaired costs (never
+        # more than pairing it). An upper bound for spelling-only pairs up to that credit.
         spelling = [2.0 * q_w[t] * SPELLING_ONLY_CREDIT / 100.0 for t in range(n)]
         total_spelling = sum(spelling)
         size = {pair: sum(e - s for _, s, e in lists) for pair, lists in by_pair.items()}

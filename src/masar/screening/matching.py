@@ -471,30 +471,27 @@ class MatchIndex(CandidateSelection):
         # Only pairs whose keys start with the same sound qualify: the query tokens are
         # filed by that sound, so each candidate token meets only its own.
         q_typo = [typo_keys(qt) if len(qt) >= TYPO_MIN_LENGTH else None for qt in q_tokens]
-        typo_by_first: dict[str, list[int]] = {}
+        typo_by_first: dict[str, list[tuple[int, frozenset[str]]]] = {}
         for i, q_set in enumerate(q_typo):
             if q_set:
-                typo_by_first.setdefault(q_keys[i][:1], []).append(i)
+                typo_by_first.setdefault(q_keys[i][:1], []).append((i, q_set))
         if typo_by_first:
             for idx, t in enumerate(tid_list):
-                same = typo_by_first.get(key_text[tok_kid[t]][:1])
-                if same is None:
+                meets = typo_by_first.get(key_text[tok_kid[t]][:1])
+                if meets is None:
                     continue
                 et = texts[idx]
                 if len(et) < TYPO_MIN_LENGTH:
                     continue
                 row = rows.get(t)
                 e_typo: frozenset[str] | None = None
-                for i in same:
+                for i, q_deletions in meets:
                     if row is not None and row[i] >= TYPO_SIMILARITY:
                         continue
                     if e_typo is None:
                         e_typo = typo_keys(et)
-                    q_set = q_typo[i]
-                    if (
-                        q_set is not None
-                        and not q_set.isdisjoint(e_typo)
-                        and similarity(q_tokens[i], et) >= TYPO_SPELLING
+                    if not q_deletions.isdisjoint(e_typo) and similarity(q_tokens[i], et) >= (
+                        TYPO_SPELLING
                     ):
                         if row is None:
                             row = rows[t] = [0.0] * n
