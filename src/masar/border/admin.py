@@ -14,6 +14,7 @@ from masar.border.models import (
     Stay,
     Terminal,
 )
+from masar.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Port)
@@ -31,18 +32,12 @@ class CrossingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Overstay)
-class OverstayAdmin(admin.ModelAdmin):
+class OverstayAdmin(ReadOnlyAdmin):
     """Read-only: only the sweep writes overstays, and an exit closes them (ADR 0079)."""
 
     list_display = ("application", "permitted_departure", "detected_on", "status")
     list_filter = ("status",)
     raw_id_fields = ("stay", "application")
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False

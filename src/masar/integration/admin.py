@@ -1,20 +1,15 @@
 from django.contrib import admin
 
+from masar.core.admin import ReadOnlyAdmin
 from masar.integration.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(admin.ModelAdmin):
+class OutboxEventAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "type", "subject_type", "subject_id", "occurred_at"]
     list_filter = ["type"]
     search_fields = ["event_id", "subject_id"]
     readonly_fields = [f.name for f in OutboxEvent._meta.fields]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(WebhookSubscription)
