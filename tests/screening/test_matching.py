@@ -18,7 +18,10 @@ from masar.screening.matching import (
     name_similarity,
 )
 from masar.screening.scoring import (
+    NAME_PART_DISAGREES,
+    RARITY_MAX,
     birth_date_adjustment,
+    disagreement_adjustment,
     encode_partial_date,
     key_similarity,
     rarity_adjustment,
@@ -151,6 +154,8 @@ def test_explanation_is_json_serializable(index: MatchIndex) -> None:
     assert explained["birth_date"] == {"adjustment": 8.0, "reason": "same birth date"}
     assert explained["nationality"]["adjustment"] > 0
     assert set(explained["name_rarity"]) == {"adjustment", "reason", "expected_chance_matches"}
+    # The applicant gives no part the entry lacks: nothing disagrees.
+    assert explained["name_parts"] == {"adjustment": 0.0, "reason": "no name part disagrees"}
     fuzzy = index.search("Mohammed Ahmed Saleh Al-Qahtami", birth_date="1980-05-12")[0]
     assert any(p.how == "fuzzy" for p in fuzzy.token_matches)
 
@@ -226,7 +231,44 @@ def test_token_similarity() -> None:
 def test_rarity_adjustment() -> None:
     assert rarity_adjustment(30.0, 1_000_000)[0] == pytest.approx(0.0, abs=0.01)
     common, reason, expected = rarity_adjustment(8.0, 1_000_000)
-    assert expected > 100 and common < -29 and "chance matches" in reason
+    assert expected > 100 and common < -0.99 * RARITY_MAX and "chance matches" in reason
+
+
+def test_disagreeing_name_parts_cost_points_and_missing_ones_do_not() -> None:
+    assert disagreement_adjustment(0, 0) == (0.0, "no name part disagrees")
+    # A part given on one side only (a dropped middle name) is not a disagreement.
+    assert disagreement_adjustment(0, 2)[0] == 0.0
+    assert disagreement_adjustment(1, 0)[0] == 0.0
+    assert disagreement_adjustment(1, 3) == (NAME_PART_DISAGREES, "1 name part disagrees")
+    assert disagreement_adjustment(2, 2) == (2 * NAME_PART_DISAGREES, "2 name parts disagree")
+
+
+def test_another_fathers_name_lowers_the_score_a_dropped_one_does_not() -> None:
+    index = MatchIndex.build(
+        [WatchlistRecord("B1", ["Huda Sofyan Begum"], "1942", "BGD")]
+        + [WatchlistRecord(f"X{i}", [f"Person{i} Filler{i}"], None, None) for i in range(50)]
+    )
+    dropped = index.search("Huda Begum", birth_date="1942-01-28", nationality="BGD", threshold=0)
+    other = index.search(
+        "Huda Ziyad Begum", birth_date="1942-01-28", nationality="BGD", threshold=0
+    )
+    assert dropped[0].disagreement_adjustment == 0.0
+    assert other[0].unmatched_query_tokens == ("ziyad",)
+    assert other[0].unmatched_entry_tokens == ("sofyan",)
+    assert other[0].disagreement_adjustment == NAME_PART_DISAGREES
+    assert other[0].explain()["name_parts"] == {
+        "adjustment": NAME_PART_DISAGREES,
+        "reason": "1 name part disagrees",
+    }
+    assert other[0].score < dropped[0].score
+    parts = other[0]
+    assert parts.score == pytest.approx(
+        parts.name_score
+        + parts.birth_date_adjustment
+        + parts.nationality_adjustment
+        + parts.rarity_adjustment
+        + parts.disagreement_adjustment
+    )
 
 
 def test_name_similarity() -> None:

@@ -68,8 +68,10 @@ def test_why_this_score_reads_in_the_analysts_language(security_analyst, referre
     assert "تاريخ الميلاد نفسه" in html
     assert "الجنسية نفسها" in html
     assert "same birth date" not in html and "same nationality" not in html
+    assert "أجزاء الاسم المختلفة" in html and "لا يختلف أي جزء من الاسم" in html
     english = signed_in(security_analyst, "en").get(f"/screening/reviews/{referred.pk}/")
     assert "same birth date" in english.content.decode()
+    assert "Disagreeing name parts" in english.content.decode()
 
 
 def test_reasons_outside_the_vocabulary_are_shown_as_stored():
@@ -83,9 +85,13 @@ def test_reasons_outside_the_vocabulary_are_shown_as_stored():
         assert chance.startswith("يُتوقَّع نحو 0,36 ")  # the Arabic decimal comma
         assert "120" in reason_text("~1.2e+02 chance matches of this strength expected in the list")
         assert reason_text("a reason of an older version") == "a reason of an older version"
+        assert reason_text("1 name part disagrees") == "جزء واحد من الاسم مختلف"
+        assert reason_text("2 name parts disagree") == "جزآن من الاسم مختلفان"
+        assert reason_text("3 name parts disagree") == "3 أجزاء من الاسم مختلفة"
     with translation.override("en"):
         assert reason_text("phonetic") == "same sound"
         assert reason_text("birth years differ by 1") == "birth years differ by 1"
+        assert reason_text("2 name parts disagree") == "2 name parts disagree"
 
 
 def test_the_analyst_decides_on_the_page(security_analyst, referred):

@@ -18,6 +18,7 @@ from masar.screening.names import phonetic_key
 from masar.screening.reasons import reason_text
 from masar.screening.scoring import (
     birth_date_adjustment,
+    disagreement_adjustment,
     encode_partial_date,
     identity_rule,
     nationality_adjustment,
@@ -68,3 +69,9 @@ def test_every_way_of_pairing_tokens_is_translated():
     hows = {token_similarity(a, phonetic_key(a), b, phonetic_key(b))[1] for a, b in pairs}
     assert hows == {"exact", "phonetic", "fuzzy", "none"}, hows
     assert [h for h in sorted(hows) if not _translated(h)] == []
+
+
+def test_every_disagreement_reason_is_translated():
+    reasons = {disagreement_adjustment(q, e)[1] for q in range(6) for e in range(6)}
+    assert len(reasons) == 6, reasons
+    assert [r for r in sorted(reasons) if not _translated(r)] == []

@@ -16,6 +16,7 @@ from masar.screening.scoring import (
     FUZZY_FLOOR,
     NATIONALITY_OTHER,
     NATIONALITY_OTHER_PARTIAL_NAME,
+    NATIONALITY_SAME,
     TYPO_MIN_SOUNDS,
     TYPO_SIMILARITY,
     TYPO_SPELLING,
@@ -254,4 +255,12 @@ def test_partial_name_of_another_nationality_loses_more(common_index: MatchIndex
     hit = next(h for h in hits if h.entry_id == "C0")
     assert hit.nationality_adjustment == NATIONALITY_OTHER + NATIONALITY_OTHER_PARTIAL_NAME
     assert hit.nationality_reason == "different nationality and a partial name"
-    assert hit.score < DEFAULT_THRESHOLD
+    # The same partial name of the entry's own nationality gets +2 instead of -10.
+    own = common_index.search(
+        "Muhammad Ahmad Khan", birth_date="1970-05-05", nationality="PAK", threshold=0
+    )
+    same = next(h for h in own if h.entry_id == "C0")
+    assert same.nationality_adjustment - hit.nationality_adjustment == (
+        NATIONALITY_SAME - NATIONALITY_OTHER - NATIONALITY_OTHER_PARTIAL_NAME
+    )
+    assert same.score > hit.score + 10

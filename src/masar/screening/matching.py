@@ -14,9 +14,9 @@ token pair), and :meth:`MatchIndex.search` screens one name against it:
 3. Each candidate's tokens are scored against the query tokens in batches with
    rapidfuzz, aligned regardless of order, and weighted by the rarity of their
    keys (see :mod:`masar.screening.scoring`).
-4. The birth date and nationality adjust the score, and so does the rarity of
-   the match in a list of this size; hits at or above the threshold come back
-   with an explanation (:meth:`Hit.explain`).
+4. The birth date and nationality adjust the score, and so do the rarity of
+   the match in a list of this size and name parts that disagree; hits at or
+   above the threshold come back with an explanation (:meth:`Hit.explain`).
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ from masar.screening.scoring import (
     TokenMatch,
     align_tokens,
     birth_date_adjustment,
+    disagreement_adjustment,
     encode_partial_date,
     evidence_factor,
     identity_rule,
@@ -555,7 +556,12 @@ class MatchIndex(CandidateSelection):
         if nat_extra:
             nat_adj += nat_extra
             nat_reason = rule_reason
-        score = min(100.0, max(0.0, name_score + dob_adj + nat_adj + rare_adj))
+        used_q = {i for i, _, _ in pairs}
+        used_e = {j for _, j, _ in pairs}
+        part_adj, part_reason = disagreement_adjustment(
+            len(q_tokens) - len(used_q), len(etids) - len(used_e)
+        )
+        score = min(100.0, max(0.0, name_score + dob_adj + nat_adj + rare_adj + part_adj))
         matches = []
         for i, j, s in sorted(pairs):
             how = (
@@ -566,8 +572,6 @@ class MatchIndex(CandidateSelection):
                 else "fuzzy"
             )
             matches.append(TokenMatch(q_tokens[i], e_tokens[j], how, s))
-        used_q = {i for i, _, _ in pairs}
-        used_e = {j for _, j, _ in pairs}
         return Hit(
             entry_id=self._entry_blob[self._entry_off[rec] : self._entry_off[rec + 1]].decode(),
             matched_alias=self._alias_blob[
@@ -582,6 +586,8 @@ class MatchIndex(CandidateSelection):
             rarity_adjustment=rare_adj,
             rarity_reason=rare_reason,
             expected_chance_matches=expected,
+            disagreement_adjustment=part_adj,
+            disagreement_reason=part_reason,
             token_matches=tuple(matches),
             unmatched_query_tokens=tuple(t for i, t in enumerate(q_tokens) if i not in used_q),
             unmatched_entry_tokens=tuple(t for j, t in enumerate(e_tokens) if j not in used_e),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 _FIXED = {
     # How two name parts were paired.
@@ -38,6 +38,8 @@ _FIXED = {
     "different nationality and a partial name": gettext_lazy(
         "different nationality and a partial name"
     ),
+    # Name parts that disagree.
+    "no name part disagrees": gettext_lazy("no name part disagrees"),
     # Name rarity.
     "specific enough for the list size": gettext_lazy("specific enough for the list size"),
     # Hits that are not name matches.
@@ -61,8 +63,16 @@ def _chance(match: re.Match[str]) -> str:
     }
 
 
+def _disagree(match: re.Match[str]) -> str:
+    count = int(match[1])
+    return ngettext("%(count)s name part disagrees", "%(count)s name parts disagree", count) % {
+        "count": number_format(count)
+    }
+
+
 _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"birth years differ by (\d+)"), _years),
+    (re.compile(r"(\d+) name parts? disagrees?"), _disagree),
     (re.compile(r"~([0-9.e+-]+) chance matches of this strength expected in the list"), _chance),
 ]
 

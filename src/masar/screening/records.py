@@ -43,6 +43,8 @@ class Hit:
     token_matches: tuple[TokenMatch, ...]
     unmatched_query_tokens: tuple[str, ...]
     unmatched_entry_tokens: tuple[str, ...]
+    disagreement_adjustment: float = 0.0
+    disagreement_reason: str = "no name part disagrees"
 
     def explain(self) -> dict[str, Any]:
         """JSON-serializable account of the score: token pairs and adjustments."""
@@ -74,6 +76,10 @@ class Hit:
                 "adjustment": round(self.rarity_adjustment, 2),
                 "reason": self.rarity_reason,
                 "expected_chance_matches": float(f"{self.expected_chance_matches:.3g}"),
+            },
+            "name_parts": {
+                "adjustment": self.disagreement_adjustment,
+                "reason": self.disagreement_reason,
             },
         }
 

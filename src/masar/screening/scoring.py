@@ -18,7 +18,9 @@ where a token's weight grows with the rarity of its phonetic key in the list
 (a missing middle name costs little) and 1 for a first or last token.
 
 The birth date and nationality then move the score up or down by the amounts
-below; a partial name of a different nationality loses more (:func:`identity_rule`). Last, a *name rarity* adjustment lowers the score of matches that a
+below; a partial name of a different nationality loses more (:func:`identity_rule`);
+each name part that disagrees (unpaired on both sides) costs
+:data:`NAME_PART_DISAGREES` (:func:`disagreement_adjustment`). Last, a *name rarity* adjustment lowers the score of matches that a
 list of this size would produce by chance: the evidence of a match, in nats,
 is the inverse document frequency of the phonetic key of each matched entry
 token, scaled by ``(similarity - 50) / 50`` (so weak pairs prove little), plus
@@ -47,6 +49,7 @@ __all__ = [
     "FUZZY_FLOOR",
     "KEY_SIMILARITY_SCALE",
     "MIDDLE_TOKEN_DISCOUNT",
+    "NAME_PART_DISAGREES",
     "NATIONALITY_OTHER_PARTIAL_NAME",
     "PHONETIC_SIMILARITY",
     "TYPO_MIN_LENGTH",
@@ -62,6 +65,7 @@ __all__ = [
     "max_birth_year_gap",
     "nationality_adjustment",
     "phonetic_similarity",
+    "disagreement_adjustment",
     "evidence_factor",
     "identity_rule",
     "rarity_adjustment",
@@ -96,8 +100,12 @@ NATIONALITY_OTHER_PARTIAL_NAME: Final = -6.0
 #: The most a birth date and a nationality can add (to prune candidates early).
 MAX_BONUS: Final = BIRTH_DATE_SAME + NATIONALITY_SAME
 
-#: Most score points lost by a match that the list would produce by chance.
-RARITY_MAX: Final = 30.0
+#: Most score points lost by a match that the list would produce by chance (ADR 0096).
+RARITY_MAX: Final = 25.0
+#: Points lost for each name part that *disagrees*: a part of the applicant's name and a
+#: part of the entry's that are both left unpaired (another father's name, say). A part
+#: missing on one side only costs what :func:`align_tokens` charges for it (ADR 0096).
+NAME_PART_DISAGREES: Final = -6.0
 #: Evidence (nats) of agreeing birth dates, for birth years spread over ~60 years.
 _BIRTH_YEARS: Final = 60
 BIRTH_DATE_EVIDENCE: Final[dict[float, float]] = {
@@ -405,6 +413,23 @@ def identity_rule(*, complete_name: bool, nationality_adjustment: float) -> tupl
     if not complete_name and nationality_adjustment < 0:
         return NATIONALITY_OTHER_PARTIAL_NAME, "different nationality and a partial name"
     return 0.0, ""
+
+
+def disagreement_adjustment(unpaired_query: int, unpaired_entry: int) -> tuple[float, str]:
+    """Adjustment and reason for name parts that disagree, from the unpaired parts of each name.
+
+    An unpaired part on one side only is a part the other name does not give (a
+    dropped middle name, a list that knows two names of a person). Unpaired parts on
+    *both* sides are parts given twice and not alike: ``min(unpaired_query,
+    unpaired_entry)`` of them disagree, each costing :data:`NAME_PART_DISAGREES`.
+    "Huda Ziyad Begum" and "Huda Sofyan Begum" name two fathers.
+    """
+    disagreeing = min(unpaired_query, unpaired_entry)
+    if not disagreeing:
+        return 0.0, "no name part disagrees"
+    if disagreeing == 1:
+        return NAME_PART_DISAGREES, "1 name part disagrees"
+    return NAME_PART_DISAGREES * disagreeing, f"{disagreeing} name parts disagree"
 
 
 def evidence_factor(similarity: float) -> float:

@@ -104,7 +104,7 @@ def _hit_view(hit: ScreeningHit, number: int) -> HitView:
     ]
     reasons = {
         part: reason_text(str((explanation.get(part) or {}).get("reason", "")))
-        for part in ("birth_date", "nationality", "name_rarity")
+        for part in ("birth_date", "nationality", "name_rarity", "name_parts")
     }
     reasons["note"] = reason_text(str(explanation.get("reason", "")))
     if hit.kind == HitKind.WATCHLIST and hit.entry is not None:
