@@ -258,7 +258,8 @@ def _raw_tokens(name: str) -> list[tuple[str, bool]]:
 # vowel (Latin "x" is otherwise absent from these names), a "c" (not "ch") in a
 # word that also writes a long vowel doubled (aa, ii, uu) as Somali does, or two
 # words with such a "c" in a name with a doubled long vowel (Cali Cumar Aadan),
-# or a word that starts with "cabd" (Cabdi, Cabdullaahi: عبد).
+# or a word that starts with "cabd" (Cabdi, Cabdullaahi: عبد). Somali writes no
+# "ch": a word with one (French ch for ش, Maghrebi Cessaach) shows no Somali letter.
 _SOMALI_X: Final = re.compile(r"x[aeiou]")
 _SOMALI_C: Final = re.compile(r"c(?!h)")
 _SOMALI_LONG: Final = re.compile(r"aa|ii|uu")
@@ -270,6 +271,8 @@ def is_somali_spelling(words: Iterable[str]) -> bool:
     with_c = 0
     long_vowels = False
     for w in words:
+        if "ch" in w:
+            continue
         if "x" in w and _SOMALI_X.search(w):
             return True
         if w.startswith("cabd"):  # Cabdi, Cabdullaahi: عبد with ع written c
