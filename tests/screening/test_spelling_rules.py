@@ -1,6 +1,6 @@
 """Spelling rules added for the million-name benchmark (ADR 0039), pure Python.
 
-Somali orthography (x = ح, c = ع), the "ul" connector, j/k blocking (Egyptian g and
+Somali orthography (x = ح, c = ع) and "Abdi X" read both ways, the "ul" connector, j/k blocking (Egyptian g and
 Turkish c for ج) and the smaller cost of a missing middle name; each with names that
 must still NOT match.
 """
@@ -12,7 +12,13 @@ import pytest
 from masar.screening.blocking import velar_key
 from masar.screening.highlight import highlight
 from masar.screening.matching import DEFAULT_THRESHOLD, MatchIndex, WatchlistRecord
-from masar.screening.names import is_somali_spelling, name_tokens, normalize_latin, phonetic_key
+from masar.screening.names import (
+    abdi_reading,
+    is_somali_spelling,
+    name_tokens,
+    normalize_latin,
+    phonetic_key,
+)
 from masar.screening.scoring import MIDDLE_TOKEN_DISCOUNT, align_tokens
 
 
@@ -202,3 +208,48 @@ def test_somali_words_are_marked_beside_the_applicant() -> None:
     # A name that is not Somali keeps its c: "Camara" is not "amara".
     segments = highlight("Mamadou Camara", ["amara"])
     assert not any(s.marked for s in segments)
+
+
+# ----------------------------------------------------------- Somali "Abdi X"
+
+
+def test_abdi_before_a_name_is_also_read_as_abd_al() -> None:
+    assert abdi_reading(["abdi", "rahman", "warsame"]) == ["abdulrahman", "warsame"]
+    assert abdi_reading(name_tokens("Cabdi Raxmaan Cali")) == ["abdulrahmaan", "ali"]
+    assert abdi_reading(["abdi"]) is None
+    assert abdi_reading(["warsame", "abdi"]) is None  # Abdi last: nothing to govern
+    assert abdi_reading(["abdulrahman", "ali"]) is None
+
+
+ABDI_LIST = [
+    WatchlistRecord("A1", ["Abdi Satar Ali Mohamad"], "1981-02-25", "SOM"),
+    WatchlistRecord("A2", ["Abdul-Hamid Mohamad Hasan"], "1965-04-13", "SOM"),
+    WatchlistRecord("A3", ["Abdi Warsame Yusuf"], "1970-01-01", "SOM"),
+    WatchlistRecord("A4", ["Abdirahman Warsame"], "1950-06-01", "SOM"),
+]
+
+
+@pytest.fixture(scope="module")
+def abdi_index() -> MatchIndex:
+    return MatchIndex.build(ABDI_LIST)
+
+
+def test_abdi_written_apart_matches_the_fused_name_both_ways(abdi_index: MatchIndex) -> None:
+    # The entry writes "Abdi Satar", the passport "Abdul Sattar".
+    hits = abdi_index.search("Abdul Sattar Ali Mohamed", birth_date="1981-02-25")
+    assert [h.entry_id for h in hits] == ["A1"]
+    assert hits[0].matched_alias == "Abdi Satar Ali Mohamad"  # the list's own text
+    # The passport writes "Cabdi Xamiid", the entry "Abdul-Hamid".
+    hits = abdi_index.search("Cabdi Xamiid Maxamed Xasan", birth_date="1965-04-13")
+    assert [h.entry_id for h in hits] == ["A2"]
+
+
+def test_abdi_stays_a_name_of_its_own(abdi_index: MatchIndex) -> None:
+    hits = abdi_index.search("Abdi Warsame Yusuf", birth_date="1970-01-01")
+    assert hits[0].entry_id == "A3" and hits[0].name_score == pytest.approx(100.0)
+
+
+def test_abdi_rahman_born_another_decade_does_not_match(abdi_index: MatchIndex) -> None:
+    # Must not match: Abdi Rahman Warsame born 1980 is not Abdirahman Warsame born 1950.
+    assert abdi_index.search("Abdi Rahman Warsame", birth_date="1980-03-03") == []
+    assert abdi_index.search("Abdi Rahman Warsame", birth_date="1950-06-01")[0].entry_id == "A4"

@@ -41,7 +41,7 @@ from masar.screening.blocking import (
     year_bucket,
 )
 from masar.screening.countries import normalize_country
-from masar.screening.names import name_tokens, phonetic_key
+from masar.screening.names import abdi_reading, name_tokens, phonetic_key
 from masar.screening.records import Hit, PreparedName, WatchlistRecord
 from masar.screening.scoring import (
     BIRTH_DATE_EVIDENCE,
@@ -223,16 +223,19 @@ class MatchIndex(CandidateSelection):
                 tokens = name_tokens(alias)
                 if not tokens:
                     continue
-                for token in tokens:
-                    tid = tok_ids.get(token)
-                    if tid is None:
-                        tid = tok_ids[token] = len(tok_text)
-                        tok_text.append(token)
-                    alias_tok.append(tid)
-                alias_tok_off.append(len(alias_tok))
-                alias_rec.append(rec)
-                alias_blob += alias.encode()
-                alias_off.append(len(alias_blob))
+                # Both readings of a Somali "Abdi X" (see abdi_reading), under one alias text.
+                fused = abdi_reading(tokens)
+                for reading in (tokens,) if fused is None else (tokens, fused):
+                    for token in reading:
+                        tid = tok_ids.get(token)
+                        if tid is None:
+                            tid = tok_ids[token] = len(tok_text)
+                            tok_text.append(token)
+                        alias_tok.append(tid)
+                    alias_tok_off.append(len(alias_tok))
+                    alias_rec.append(rec)
+                    alias_blob += alias.encode()
+                    alias_off.append(len(alias_blob))
         self._alias_blob = bytes(alias_blob)
         self._entry_blob = bytes(entry_blob)
 
@@ -325,7 +328,10 @@ class MatchIndex(CandidateSelection):
 
     @property
     def alias_count(self) -> int:
-        """Number of indexed names (primary names and aliases that gave tokens)."""
+        """Number of indexed names (primary names and aliases that gave tokens).
+
+        A Somali "Abdi X" name counts twice: it is indexed under both readings.
+        """
         return len(self._alias_rec)
 
     @property
@@ -382,6 +388,22 @@ class MatchIndex(CandidateSelection):
         q_tokens = name_tokens(name)
         if not q_tokens or not self._alias_rec or limit <= 0:
             return []
+        hits = self._search_tokens(q_tokens, q_dob, q_nat, threshold)
+        fused = abdi_reading(q_tokens)
+        if fused is not None:  # a Somali "Abdi X": screened under both readings
+            best = {h.entry_id: h for h in hits}
+            for hit in self._search_tokens(fused, q_dob, q_nat, threshold):
+                prev = best.get(hit.entry_id)
+                if prev is None or hit.score > prev.score:
+                    best[hit.entry_id] = hit
+            hits = list(best.values())
+        hits.sort(key=lambda h: (-h.score, h.entry_id))
+        return hits[:limit]
+
+    def _search_tokens(
+        self, q_tokens: list[str], q_dob: int, q_nat: str | None, threshold: float
+    ) -> list[Hit]:
+        """Every hit of the query tokens at or above ``threshold`` (see :meth:`search`)."""
         n = len(q_tokens)
         q_keys = [phonetic_key(t) for t in q_tokens]
         key_ids = self._key_ids
@@ -514,7 +536,7 @@ class MatchIndex(CandidateSelection):
             if prev is None or score > prev[0]:
                 best[rec] = (score, a, pairs)
 
-        hits = []
+        hits: list[Hit] = []
         rec_dob, rec_nat, nat_codes = self._rec_dob, self._rec_nat, self._nat_codes
         for rec, (score, a, pairs) in best.items():
             # Cheap bound first: the rarity adjustment can only lower the score.
@@ -525,8 +547,7 @@ class MatchIndex(CandidateSelection):
             hit = self._hit(rec, a, score, pairs, q_tokens, q_kids, q_dob, q_nat)
             if hit.score >= threshold:
                 hits.append(hit)
-        hits.sort(key=lambda h: (-h.score, h.entry_id))
-        return hits[:limit]
+        return hits
 
     def _hit(
         self,

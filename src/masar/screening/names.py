@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Final
 
@@ -58,6 +58,7 @@ from masar.screening.arabic import (
 
 __all__ = [
     "ARABIC_TRANSLITERATION",
+    "abdi_reading",
     "has_arabic",
     "is_somali_spelling",
     "name_tokens",
@@ -341,6 +342,30 @@ def name_tokens(name: str) -> list[str]:
         else:
             out.append(_split_attached(tok))
         i += 1
+    return out
+
+
+def abdi_reading(tokens: Sequence[str]) -> list[str] | None:
+    """The other reading of a name with "abdi" written apart before another element.
+
+    Somali names write عبد ال as "Abdi" (Cabdi) and often apart from the name it
+    governs: Abdi Rahman, Abdirahman and Abd al-Rahman are one name. Abdi is also a
+    name of its own (Abdi Warsame: Abdi son of Warsame), so :func:`name_tokens`
+    keeps it apart and this gives the fused reading, ``["abdi", "rahman"]`` →
+    ``["abdulrahman"]``, or ``None`` when no "abdi" comes before another token.
+    The index holds both readings of such a name, and a query is screened under both.
+    """
+    if "abdi" not in tokens[:-1]:
+        return None
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] == "abdi" and i + 1 < len(tokens):
+            out.append("abdul" + tokens[i + 1])
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
     return out
 
 
