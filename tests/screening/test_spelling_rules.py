@@ -239,6 +239,9 @@ def test_abdi_written_apart_matches_the_fused_name_both_ways(abdi_index: MatchIn
     hits = abdi_index.search("Abdul Sattar Ali Mohamed", birth_date="1981-02-25")
     assert [h.entry_id for h in hits] == ["A1"]
     assert hits[0].matched_alias == "Abdi Satar Ali Mohamad"  # the list's own text
+    entry_tokens = [m.entry_token for m in hits[0].token_matches]
+    marked = [s.text for s in highlight(hits[0].matched_alias, entry_tokens) if s.marked]
+    assert marked == ["Abdi", "Satar", "Ali", "Mohamad"]
     # The passport writes "Cabdi Xamiid", the entry "Abdul-Hamid".
     hits = abdi_index.search("Cabdi Xamiid Maxamed Xasan", birth_date="1965-04-13")
     assert [h.entry_id for h in hits] == ["A2"]

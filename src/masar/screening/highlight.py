@@ -30,10 +30,13 @@ class Segment:
 
 
 def _is_matched(word: str, matched: frozenset[str]) -> bool:
-    for token in name_tokens(word):
-        if token in matched:
+    for part in name_tokens(word):
+        if part in matched:
             return True
-        if len(token) >= 3 and any(token in m for m in matched):
+        if len(part) >= 3 and any(part in m for m in matched):
+            return True
+        # Somali "Abdi" read as Abd al- before the next word (names.abdi_reading).
+        if part == "abdi" and any(m.startswith("abdul") for m in matched):
             return True
     return False
 
