@@ -217,6 +217,9 @@ def test_abdi_before_a_name_is_also_read_as_abd_al() -> None:
     assert abdi_reading(["abdi", "rahman", "warsame"]) == ["abdulrahman", "warsame"]
     assert abdi_reading(name_tokens("Cabdi Raxmaan Cali")) == ["abdulrahmaan", "ali"]
     assert abdi_reading(["abdi"]) is None
+    # A fused single word would meet every Abdulrahman of the list: not read so.
+    assert abdi_reading(["abdi", "rahman"]) is None
+    assert abdi_reading(["abdi", "rahman", "abdi", "karim"]) == ["abdulrahman", "abdulkarim"]
     assert abdi_reading(["warsame", "abdi"]) is None  # Abdi last: nothing to govern
     assert abdi_reading(["abdulrahman", "ali"]) is None
 

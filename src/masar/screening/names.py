@@ -351,11 +351,13 @@ def abdi_reading(tokens: Sequence[str]) -> list[str] | None:
     Somali names write عبد ال as "Abdi" (Cabdi) and often apart from the name it
     governs: Abdi Rahman, Abdirahman and Abd al-Rahman are one name. Abdi is also a
     name of its own (Abdi Warsame: Abdi son of Warsame), so :func:`name_tokens`
-    keeps it apart and this gives the fused reading, ``["abdi", "rahman"]`` →
-    ``["abdulrahman"]``, or ``None`` when no "abdi" comes before another token.
-    The index holds both readings of such a name, and a query is screened under both.
+    keeps it apart and this gives the fused reading, ``["abdi", "rahman", "ali"]`` →
+    ``["abdulrahman", "ali"]``, or ``None`` when no "abdi" comes before another token
+    or the fused reading would be a single word (which would meet every Abdulrahman
+    of the list). The index holds both readings of such a name, and a query is screened
+    under both.
     """
-    if "abdi" not in tokens[:-1]:
+    if len(tokens) < 3 or "abdi" not in tokens[:-1]:
         return None
     out: list[str] = []
     i = 0
@@ -366,7 +368,7 @@ def abdi_reading(tokens: Sequence[str]) -> list[str] | None:
         else:
             out.append(tokens[i])
             i += 1
-    return out
+    return out if len(out) >= 2 else None
 
 
 def normalize_name(name: str) -> str:
