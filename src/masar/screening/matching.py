@@ -151,6 +151,7 @@ class MatchIndex(CandidateSelection):
         "_tok_ids",
         "_tok_kid",
         "_tok_text",
+        "_tok_typo",
         "_unknown_w",
     )
 
@@ -169,6 +170,7 @@ class MatchIndex(CandidateSelection):
         self._tok_text: list[str] = []
         self._tok_ids: dict[str, int] = {}
         self._tok_kid = array("i")
+        self._tok_typo: list[frozenset[str]] = []
         self._key_text: list[str] = []
         self._key_ids: dict[str, int] = {}
         self._key_w: list[float] = []
@@ -313,6 +315,19 @@ class MatchIndex(CandidateSelection):
                 else:
                     x.append(kid)
         self._nbr = nbr
+
+        # Deletion keys of every token for the typo rule (see typo_related), once per
+        # index: a query then never computes them for the tokens it meets. Keys are
+        # shared through one dict, so each distinct key string is stored once.
+        compute_typo = typo_keys.__wrapped__
+        shared: dict[str, str] = {}
+        no_keys: frozenset[str] = frozenset()
+        self._tok_typo = [
+            frozenset(shared.setdefault(k, k) for k in compute_typo(token))
+            if len(token) >= TYPO_MIN_LENGTH
+            else no_keys
+            for token in self._tok_text
+        ]
 
         # Keys equal but for j/k (Gamal/Jamal, Cemal/Kemal): see velar_key.
         velar: dict[str, list[int]] = {}
@@ -499,20 +514,19 @@ class MatchIndex(CandidateSelection):
             if q_set:
                 typo_by_first.setdefault(q_keys[i][:1], []).append((i, q_set))
         if typo_by_first:
+            tok_typo = self._tok_typo
             for idx, t in enumerate(tid_list):
                 meets = typo_by_first.get(key_text[tok_kid[t]][:1])
                 if meets is None:
                     continue
-                et = texts[idx]
-                if len(et) < TYPO_MIN_LENGTH:
+                e_typo = tok_typo[t]
+                if not e_typo:  # shorter than TYPO_MIN_LENGTH, or no key of 3+ sounds
                     continue
+                et = texts[idx]
                 row = rows.get(t)
-                e_typo: frozenset[str] | None = None
                 for i, q_deletions in meets:
                     if row is not None and row[i] >= TYPO_SIMILARITY:
                         continue
-                    if e_typo is None:
-                        e_typo = typo_keys(et)
                     if not q_deletions.isdisjoint(e_typo) and similarity(q_tokens[i], et) >= (
                         TYPO_SPELLING
                     ):
