@@ -261,8 +261,8 @@ def trade_off(
 
     A list's threshold is the ministry's choice; this is what each choice gives on the
     same applicants. Also the best recall at precision :data:`TARGET_PRECISION` or more,
-    over every threshold from the floor up, and that threshold. (Not timed: the time figures are those of
-    the pass at ``threshold``.)
+    over every threshold from the floor up, and that threshold. (Not timed: the time
+    figures are those of the pass at ``threshold``.)
     """
     floor = min(CURVE_FLOOR, threshold)
     planted = sum(1 for a in applicants if a[3] is not None)

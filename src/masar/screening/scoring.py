@@ -20,8 +20,9 @@ where a token's weight grows with the rarity of its phonetic key in the list
 The birth date and nationality then move the score up or down by the amounts
 below; a partial name of a different nationality loses more (:func:`identity_rule`);
 each name part that disagrees (unpaired on both sides) costs
-:data:`NAME_PART_DISAGREES` (:func:`disagreement_adjustment`). Last, a *name rarity* adjustment lowers the score of matches that a
-list of this size would produce by chance: the evidence of a match, in nats,
+:data:`NAME_PART_DISAGREES` (:func:`disagreement_adjustment`). Last, a *name
+rarity* adjustment lowers the score of matches that a list of this size would
+produce by chance: the evidence of a match, in nats,
 is the inverse document frequency of the phonetic key of each matched entry
 token, scaled by ``(similarity - 50) / 50`` (so weak pairs prove little), plus
 that of a matching birth date or nationality; a list of ``N`` names is expected to hold
