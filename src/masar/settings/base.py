@@ -228,10 +228,13 @@ TASKS = {
     }
 }
 
+# The database cache's table is made by a migration (core 0003): `masar migrate` is all the
+# set-up the default cache needs.
+MASAR_DB_CACHE_TABLE = "masar_cache"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "masar_cache",
+        "LOCATION": MASAR_DB_CACHE_TABLE,
     }
 }
 if env_str("MASAR_REDIS_URL"):
@@ -292,6 +295,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MASAR_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own default config gives the "django" logger a console handler of its
+        # own; its records already reach the root's, so each would be printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
