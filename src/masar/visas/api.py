@@ -472,7 +472,7 @@ class TrackApi(_Tracker):
             OpenApiParameter("application", str, required=True),
             OpenApiParameter("passport", str, required=True),
         ],
-        responses={200: OpenApiTypes.OBJECT, **error_responses(404, 429)},
+        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 404, 429)},
         summary="An application's steps, by its number and the passport number (public)",
     )
     def get(self, request: Request) -> Response:
@@ -491,7 +491,10 @@ class TrackDocumentApi(_Tracker):
             OpenApiParameter("application", str, required=True),
             OpenApiParameter("passport", str, required=True),
         ],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **error_responses(404, 429)},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            **error_responses(400, 404, 429),
+        },
         summary="The e-visa PDF for the pilgrim, by the same pair (public)",
     )
     def get(self, request: Request) -> HttpResponse:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from masar.applications.models import Application
 from masar.core.dates import hijri_display
-from masar.core.errors import NotFound
+from masar.core.errors import NotFound, ValidationFailed
 from masar.visas.error_codes import VisasError
 from masar.visas.models import Visa
 
@@ -62,8 +62,18 @@ def _refused() -> NotFound:
 def track_lookup(*, application: str | None, passport: str | None) -> Application:
     number = (application or "").strip().upper()
     passport_number = (passport or "").strip().upper()
-    if not number or not passport_number:
-        raise _refused()
+    missing = {
+        field: [_("This field is required.")]
+        for field, value in (("application", number), ("passport", passport_number))
+        if not value
+    }
+    if missing:
+        # A request without both values is malformed (400), not a pair that matched nothing.
+        raise ValidationFailed(
+            VisasError.TRACK_VALUES_MISSING,
+            _("Give both the application number and the passport number."),
+            fields=missing,
+        )
     app = (
         Application.objects.select_related("pilgrim", "season")
         .filter(number=number, pilgrim__passport_number=passport_number)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from masar.accounts.models import User
-from masar.core.errors import MasarError, NotFound
+from masar.core.errors import MasarError, NotFound, ValidationFailed
 from masar.core.params import is_whole_number
 from masar.visas import selectors, services
 from masar.visas.models import CancelReason, RejectionReason
@@ -33,9 +33,9 @@ def track(request: HttpRequest) -> HttpResponse:
     if "application" in request.GET or "passport" in request.GET:
         try:
             app = track_lookup(application=application, passport=passport)
-        except NotFound as exc:
+        except (NotFound, ValidationFailed) as exc:
             context["error"] = exc.message
-            status = 404
+            status = exc.status
         else:
             context.update(found=app, steps=track_steps(app), visa=track_visa(app))
     return render(request, "visas/track.html", context, status=status)

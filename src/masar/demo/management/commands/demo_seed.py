@@ -29,9 +29,8 @@ class Command(BaseCommand):
                 return
             raise CommandError("the demo is already loaded (use --if-empty to skip)", returncode=1)
         with origin_scope(Origin(channel="cli", extra={"command": "demo-seed"})):
-            report = demo_seed(seed=options["seed"], stdout=self.stdout)
-        for line in report:
-            self.stdout.write(line)
+            # The summary lines are printed by demo_seed as each step ends.
+            demo_seed(seed=options["seed"], stdout=self.stdout)
         self._print_logins()
 
     def _print_logins(self) -> None:
