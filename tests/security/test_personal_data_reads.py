@@ -14,8 +14,21 @@ from django.utils import timezone
 from masar.core.models import AuditEntry, PersonalDataRead
 from tests.applications.factories import ApplicationFactory, GroupFactory
 from tests.factories import UserFactory
+from tests.visas import conftest as visas_fixtures
 
 pytestmark = pytest.mark.django_db
+
+# The fixtures of the visas tests (visas issued through the services), reused as they are.
+_media = visas_fixtures._media
+season = visas_fixtures.season
+quotas = visas_fixtures.quotas
+group = visas_fixtures.group
+other_group = visas_fixtures.other_group
+make_draft = visas_fixtures.make_draft
+draft = visas_fixtures.draft
+visa_keys = visas_fixtures.visa_keys
+in_decision = visas_fixtures.in_decision
+issued = visas_fixtures.issued
 
 APP = "applications.application"
 
@@ -192,3 +205,23 @@ def test_bad_filters_are_refused_by_field_and_others_may_not_look(
         assert list(response.context["form"].errors) == [field]
     for user in (licensing_officer, company_staff):
         assert _client(user).get("/audit/reads/").status_code == 403
+
+
+def test_visa_reads_are_recorded(api: Any, issued: Any, company_staff: Any) -> None:
+    visa = issued()
+    client = api(company_staff)
+    assert client.get("/api/v1/visas/").status_code == 200
+    assert client.get(f"/api/v1/visas/{visa.number}/").status_code == 200
+    assert _client(company_staff).get(f"/visas/{visa.number}/").status_code == 200
+    name = company_staff.username
+    assert _rows() == [
+        (name, "visas.visa", f",{visa.pk},", 1),
+        (name, "visas.visa", f",{visa.pk},", 1),
+        (name, "visas.visa", f",{visa.pk},", 1),
+    ]
+    sources = list(PersonalDataRead.objects.order_by("id").values_list("source", flat=True))
+    assert sources == [
+        "GET /api/v1/visas/ (api:visa-list)",
+        f"GET /api/v1/visas/{visa.number}/ (api:visa-detail)",
+        f"GET /visas/{visa.number}/ (visas:visa)",
+    ]

@@ -36,14 +36,22 @@ def _query(request: HttpRequest) -> str:
 
 
 def personal_data_read(
-    request: HttpRequest, *, record_type: str, ids: Iterable[int | str]
+    request: HttpRequest,
+    *,
+    record_type: str,
+    ids: Iterable[int | str] = (),
+    total: int | None = None,
 ) -> PersonalDataRead | None:
-    """Record that the request's user read these records of `record_type` (one row)."""
+    """Record that the request's user read these records of `record_type` (one row).
+
+    An export too large to name its records passes `total` instead of the ids: the row
+    names the query and the count, and no record."""
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
         return None
     shown = [str(i) for i in ids][:MAX_IDS]
-    if not shown:
+    count = len(shown) if total is None else total
+    if not count:
         return None
     match = getattr(request, "resolver_match", None)
     view = match.view_name if match is not None and match.view_name else ""
@@ -55,8 +63,8 @@ def personal_data_read(
         user=user,
         organization_id=user.organization_id,
         record_type=record_type,
-        records="," + ",".join(shown) + ",",
-        record_count=len(shown),
+        records="," + ",".join(shown) + "," if shown else "",
+        record_count=count,
         source=source,
         query=_query(request),
     )

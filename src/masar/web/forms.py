@@ -66,6 +66,9 @@ READ_RECORD_TYPES = [
     ("", _("Any")),
     ("applications.application", _("Application")),
     ("screening.review", _("Screening review")),
+    ("visas.visa", _("E-visa")),
+    ("border.stay", _("Stay in the kingdom")),
+    ("border.overstay", _("Overstay")),
 ]
 _BIGINT_MAX = 2**63 - 1
 
