@@ -90,6 +90,8 @@ def test_the_api_shows_the_company_and_the_agent_a_neutral_review(
         assert body["status"] == "under_review"
         assert body["status_reason"] == ""
         assert body["timestamps"]["screened_at"] is None
+        # Its last change, for them, is the company's approval: the review does not move it.
+        assert body["updated_at"] == body["timestamps"]["company_decided_at"]
         assert [(s["name"], s["from_status"], s["to_status"]) for s in body["history"]] == [
             ("submit", "draft", "submitted"),
             ("company_approve", "submitted", "under_review"),

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Case, F, When
 from django.utils.translation import gettext_lazy as _
 
 from masar.accounts.models import User
@@ -124,6 +125,26 @@ def shown_counts(actor: User | None, counts: Mapping[str, int]) -> dict[str, int
         key = shown_status(actor, status)
         shown[key] = shown.get(key, 0) + n
     return shown
+
+
+def shown_updated_at(actor: User | None, app: Application) -> datetime:
+    """When the application last changed as the viewer sees it: for the submitting side a
+    step of the review does not count (it would time the review)."""
+    if sees_security_review(actor):
+        return app.updated_at
+    if app.status in REVIEW_STATUSES and app.company_decided_at is not None:
+        return app.company_decided_at
+    return app.updated_at
+
+
+def shown_updated_order(actor: User | None) -> Any:
+    """An ORDER BY expression for "recently changed first" that a review step cannot move."""
+    if sees_security_review(actor):
+        return F("updated_at").desc()
+    return Case(
+        When(status__in=sorted(REVIEW_STATUSES), then=F("company_decided_at")),
+        default=F("updated_at"),
+    ).desc(nulls_last=True)
 
 
 def shown_timestamps(actor: User | None, stamps: Mapping[str, Any]) -> dict[str, Any]:

@@ -172,6 +172,9 @@ class ApplicationOutput(serializers.ModelSerializer):
         actor = self.context.get("actor")
         data["status"] = disclosure.shown_status(actor, instance.status)
         data["status_reason"] = disclosure.shown_reason(actor, instance)
+        data["updated_at"] = self.fields["updated_at"].to_representation(
+            disclosure.shown_updated_at(actor, instance)
+        )
         return data
 
 

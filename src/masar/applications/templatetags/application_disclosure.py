@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
 
 from masar.accounts.models import User
@@ -25,3 +27,8 @@ def shown_status_label(app: Application, viewer: User | None) -> str:
 @register.filter
 def shown_reason(app: Application, viewer: User | None) -> str:
     return disclosure.shown_reason(viewer, app, translated=True)
+
+
+@register.filter
+def shown_updated_at(app: Application, viewer: User | None) -> datetime:
+    return disclosure.shown_updated_at(viewer, app)

@@ -36,7 +36,8 @@ def applications(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status__in=disclosure.status_filter(actor, status))
     if q := request.GET.get("q", "").strip():
         qs = qs.filter(pilgrim__passport_number=q.upper()) | qs.filter(number=q.upper())
-    page = Paginator(qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
+    ordered = qs.order_by(disclosure.shown_updated_order(actor), "-id")
+    page = Paginator(ordered, 50).get_page(request.GET.get("page"))
     personal_data_read(request, record_type=APPLICATION, ids=[a.pk for a in page])
     return render(
         request,
