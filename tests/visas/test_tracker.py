@@ -32,7 +32,6 @@ def test_both_values_show_every_step(api: Any, issued: Any) -> None:
     assert [s["step"] for s in body["steps"]] == [
         "submitted",
         "company_decided",
-        "screened",
         "decided",
         "issued",
     ]

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from masar.accounts.access_matrix import Access, access
 from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind
 from masar.border.models import Overstay, OverstayStatus, Stay
@@ -100,16 +101,15 @@ def can_file_escape_notice(user: Any) -> bool:
     )
 
 
-def _scope(actor: User) -> Q | None:
-    """The filter of the rows the actor may see; None means all of them."""
+def _scope(actor: User, resource: str) -> Q | None:
+    """The filter of the rows the actor may see (the access matrix); None means all of them."""
     org = actor.organization
-    if actor.is_superuser or (
-        org is not None and org.kind in (OrganizationKind.MOI, OrganizationKind.MOHU)
-    ):
+    level = access(actor, resource)
+    if level == Access.ALL:
         return None
-    if org is not None and org.kind == OrganizationKind.COMPANY:
+    if level == Access.OWN and org is not None and org.kind == OrganizationKind.COMPANY:
         return Q(company__organization=org)
-    if org is not None and org.kind == OrganizationKind.AGENT:
+    if level == Access.OWN and org is not None and org.kind == OrganizationKind.AGENT:
         return Q(agent__organization=org)
     return Q(pk__in=[])
 
@@ -178,7 +178,7 @@ _STAY_RELATED = (
 
 def stays_visible(*, actor: User) -> QuerySet[Stay]:
     qs = Stay.objects.all()
-    scope = _scope(actor)
+    scope = _scope(actor, "stays")
     return qs if scope is None else qs.filter(scope)
 
 
@@ -214,7 +214,7 @@ def overstayers(
     """Overstays with their escape-notice state; the open ones by default, oldest
     permitted departure first."""
     qs = Overstay.objects.all()
-    scope = _scope(actor)
+    scope = _scope(actor, "overstays")
     if scope is not None:
         qs = qs.filter(scope)
     if status == "open":

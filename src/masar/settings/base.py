@@ -211,6 +211,10 @@ SPECTACULAR_SETTINGS = {
         "AgentStatusEnum": "masar.operators.models.AgentStatus",
         "ContractStatusEnum": "masar.operators.models.ContractStatus",
         "ApplicationStatusEnum": "masar.applications.states.ApplicationStatus",
+        # An application's status as its viewer may see it (`under_review` for the
+        # submitting side while the authorities review it).
+        "ShownApplicationStatusEnum": "masar.applications.api.serializers.STATUS_CHOICES",
+        "CarrierCodeEnum": "masar.border.error_codes.CarrierCode",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -28,6 +28,7 @@ from masar.accounts.roles import Role
 from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
+from masar.core.reads import personal_data_read
 from masar.visas import selectors, services
 from masar.visas.error_codes import VisasError
 from masar.visas.keys import settings_key_store
@@ -100,6 +101,9 @@ class DecisionQueueApi(_Scoped):
     def get(self, request: Request) -> Response:
         qs = selectors.decision_queue(self.actor(), filters=_queue_filters(request.query_params))
         page = self.paginate_queryset(qs)
+        personal_data_read(
+            request, record_type="applications.application", ids=[a.pk for a in page or []]
+        )
         return self.get_paginated_response(QueueItemOutput(page, many=True).data)
 
 
@@ -252,7 +256,12 @@ class VisaListApi(_Scoped):
         if application := request.query_params.get("application"):
             qs = qs.filter(application__number=application)
         page = self.paginate_queryset(qs)
+        personal_data_read(request, record_type=VISA, ids=[v.pk for v in page or []])
         return self.get_paginated_response(VisaOutput(page, many=True).data)
+
+
+#: How reads of visas are recorded (`masar.core.reads`).
+VISA = "visas.visa"
 
 
 def _visa(view: _Scoped, number: str) -> Visa:
@@ -264,7 +273,9 @@ class VisaDetailApi(_Scoped):
 
     @extend_schema(responses={200: VisaOutput, **error_responses(404)}, summary="One visa")
     def get(self, request: Request, number: str) -> Response:
-        return Response(VisaOutput(_visa(self, number)).data)
+        visa = _visa(self, number)
+        personal_data_read(request, record_type=VISA, ids=[visa.pk])
+        return Response(VisaOutput(visa).data)
 
 
 class VisaSealApi(_Scoped):

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from masar.accounts.access_matrix import Access, access
 from masar.accounts.models import User
 from masar.accounts.roles import MINISTRY_KINDS, OrganizationKind
 from masar.applications.models import Application
@@ -69,16 +70,20 @@ def waiting_due(app: Application) -> dt.datetime | None:
 
 
 def visa_list(actor: User) -> QuerySet[Visa]:
-    """Visas the actor may read: its company's, its agent's own, or all for a ministry."""
+    """Visas the actor may read (the access matrix): its company's, its agent's own, or all
+    for the ministry roles whose work needs them."""
     org = actor.organization
     qs = Visa.objects.select_related("application__pilgrim", "season", "company", "agent")
-    if org is None:
+    level = access(actor, "visas")
+    if level == Access.ALL:
+        return qs
+    if level == Access.NONE or org is None:
         return qs.none()
     if org.kind == OrganizationKind.COMPANY:
         return qs.filter(company__organization_id=org.pk)
     if org.kind == OrganizationKind.AGENT:
         return qs.filter(agent__organization_id=org.pk)
-    return _none_unless_ministry(actor, qs)
+    return qs.none()
 
 
 def issuance_job_list(actor: User) -> QuerySet[IssuanceJob]:

@@ -20,4 +20,5 @@ urlpatterns = [
     path("seasons/<int:season_id>/", views.season_detail, name="season"),
     path("seasons/<int:season_id>/quotas/", views.season_quota, name="season-quota"),
     path("audit/", views.audit, name="audit"),
+    path("audit/reads/", views.personal_data_reads, name="personal-data-reads"),
 ]

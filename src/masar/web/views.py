@@ -18,11 +18,12 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from masar.accounts.access_matrix import Access, access
 from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.core.errors import MasarError
 from masar.core.params import is_whole_number
-from masar.core.selectors import audit_list
+from masar.core.selectors import audit_list, personal_data_read_list
 from masar.operators import selectors as operator_selectors
 from masar.operators import services as operator_services
 from masar.seasons import selectors as season_selectors
@@ -178,7 +179,58 @@ def audit(request: HttpRequest) -> HttpResponse:
     if action := request.GET.get("action", "").strip():
         qs = qs.filter(action=action)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "web/audit.html", {"page": page, "action": action})
+    return render(
+        request,
+        "web/audit.html",
+        {
+            "page": page,
+            "action": action,
+            "can_read_personal_data_reads": access(_actor(request), "personal_data_reads")
+            == Access.ALL,
+        },
+    )
+
+
+READS_PAGE = 50
+
+
+@login_required
+def personal_data_reads(request: HttpRequest) -> HttpResponse:
+    """Who read which personal data, for the ministries' auditors: newest first, filtered
+    by user, record and dates, paged by a cursor (the id of the last row shown)."""
+    actor = _actor(request)
+    if access(actor, "personal_data_reads") != Access.ALL:
+        raise PermissionDenied
+    form = web_forms.PersonalDataReadFilterForm(request.GET or None)
+    rows: list[Any] = []
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        values = form.cleaned_data if form.is_bound else {}
+        qs = personal_data_read_list(
+            actor=actor,
+            username=values.get("user") or "",
+            record_type=values.get("record_type") or "",
+            record_id=values.get("record"),
+            since=values.get("since"),
+            until=values.get("until"),
+            before=values.get("before"),
+        )
+        rows = list(qs[: READS_PAGE + 1])
+    more = len(rows) > READS_PAGE
+    rows = rows[:READS_PAGE]
+    following = ""
+    if more:
+        query = request.GET.copy()
+        query["before"] = str(rows[-1].pk)
+        following = query.urlencode()
+    return render(
+        request,
+        "web/personal_data_reads.html",
+        {"form": form, "rows": rows, "following": following},
+        status=status,
+    )
 
 
 def _apply_error(form: forms.Form, exc: MasarError) -> str:
