@@ -136,6 +136,12 @@ LOGOUT_REDIRECT_URL = "web:login"
 # Second factor: staff of the three ministries must enrol a TOTP device in production.
 MASAR_REQUIRE_MINISTRY_OTP = env_bool("MASAR_REQUIRE_MINISTRY_OTP", default=PRODUCTION)
 OTP_TOTP_ISSUER = "Masar"
+# Enrolling a device needs a one-time code from a supervisor or an administrator (ADR 0100).
+MASAR_ENROLMENT_CODE_HOURS = env_int("MASAR_ENROLMENT_CODE_HOURS", 72)
+# Bearer tokens expire (ADR 0101): 90 days unless asked otherwise, a year at most; only a
+# service account's token may be long-lived, and only through an explicit flag.
+MASAR_TOKEN_DEFAULT_DAYS = env_int("MASAR_TOKEN_DEFAULT_DAYS", 90)
+MASAR_TOKEN_MAX_DAYS = env_int("MASAR_TOKEN_MAX_DAYS", 365)
 
 # Failed sign-ins are throttled per user name and address.
 AXES_FAILURE_LIMIT = env_int("MASAR_AXES_FAILURE_LIMIT", 5)
