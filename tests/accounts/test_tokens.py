@@ -64,9 +64,7 @@ def test_unknown_and_expired_tokens_are_refused(service_account):
         expires_at=timezone.now() + dt.timedelta(minutes=1),
     )
     assert _bearer(secret).get("/api/v1/me/").status_code == 200
-    ApiToken.objects.filter(pk=token.pk).update(
-        expires_at=timezone.now() - dt.timedelta(seconds=1)
-    )
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert _bearer(secret).get("/api/v1/me/").status_code == 401
 
 
