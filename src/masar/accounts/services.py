@@ -145,7 +145,9 @@ def membership_revoke(*, actor: User | None, user: User, role: str) -> None:
         audit_record(actor=actor, action="membership.revoked", target=user, details={"role": role})
 
 
-def _token_expiry(*, user: User, expires_at: datetime | None, long_lived: bool) -> datetime | None:
+def _token_expiry(
+    *, user: User, expires_at: datetime | None, long_lived: bool, now: datetime
+) -> datetime | None:
     """The expiry a new token gets: the default, or the one asked for within the maximum;
     none only for a service account's token created as long-lived on purpose."""
     if long_lived:
@@ -162,7 +164,6 @@ def _token_expiry(*, user: User, expires_at: datetime | None, long_lived: bool) 
                 fields={"expires_at": [_("Leave the expiry empty for a long-lived token.")]},
             )
         return None
-    now = timezone.now()
     if expires_at is None:
         return now + timedelta(days=settings.MASAR_TOKEN_DEFAULT_DAYS)
     if timezone.is_naive(expires_at):
@@ -250,7 +251,8 @@ def token_create(
             raise Forbidden(
                 AccountsError.NOT_ALLOWED, _("You may not create tokens for this user.")
             )
-    expiry = _token_expiry(user=user, expires_at=expires_at, long_lived=long_lived)
+    now = timezone.now()
+    expiry = _token_expiry(user=user, expires_at=expires_at, long_lived=long_lived, now=now)
     # The TOTP check writes the device's throttle state: it stays outside the transaction
     # below, so a wrong code is counted even though nothing else is written.
     second_factor = _token_second_factor(
@@ -268,6 +270,7 @@ def token_create(
             prefix=prefix,
             digest=token_digest(secret),
             scopes=scope_list,
+            created_at=now,
             expires_at=expiry,
             long_lived=expiry is None,
         )
