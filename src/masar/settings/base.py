@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from masar.settings.env import (
     BASE_DIR,
     VAR_DIR,
+    database_url,
     env_bool,
     env_int,
     env_list,
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "masar.accounts.middleware.SessionIdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "masar.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -98,11 +100,12 @@ TEMPLATES = [
     }
 ]
 
-# Storage: SQLite under var/ is the zero-set-up default; PostgreSQL is production.
+# Storage: SQLite under var/ is the zero-set-up default; PostgreSQL is production, where
+# DATABASE_URL is required (ADR 0102).
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'masar.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", DEFAULT_DATABASE_URL),
+        database_url(required=PRODUCTION, default=DEFAULT_DATABASE_URL),
         conn_max_age=env_int("MASAR_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -130,6 +133,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
+# A session idle this long signs its person out (ADR 0102): staff of the ministries after
+# 30 minutes, everyone else after four hours.
+MASAR_SESSION_IDLE_MINUTES_MINISTRY = env_int("MASAR_SESSION_IDLE_MINUTES_MINISTRY", 30)
+MASAR_SESSION_IDLE_MINUTES = env_int("MASAR_SESSION_IDLE_MINUTES", 240)
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 

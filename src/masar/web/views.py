@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from masar.accounts.middleware import idle_sign_out_message
 from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.core.errors import MasarError
@@ -33,6 +34,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["demo"] = settings.MASAR_ENV != "production"
+        context["idle_message"] = idle_sign_out_message(self.request)
         return context
 
 
