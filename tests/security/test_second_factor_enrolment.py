@@ -309,3 +309,31 @@ def test_service_accounts_have_no_second_factor_to_enrol(moi):
         enrolment_code_issue(actor=None, user=machine)
     assert refused.value.code == "not_allowed"
     assert not EnrolmentCode.objects.exists()
+
+
+def test_a_reset_on_the_page_is_confirmed_first_then_issues_a_new_code(
+    supervisor, licensing_officer
+):
+    _, code = enrolment_code_issue(actor=supervisor, user=licensing_officer)
+    old_device, _ = enrol(sign_in(licensing_officer), licensing_officer, code)
+    TOTPDevice.objects.create(user=supervisor, name="masar", confirmed=True)
+    client = sign_in(supervisor)
+    client.post("/otp/", {"token": fresh_totp(TOTPDevice.objects.get(user=supervisor))})
+
+    asked = client.post("/account/people/", {"user_id": licensing_officer.pk, "action": "reset"})
+    assert asked.status_code == 200
+    assert "Reset the second factor of hajj.licensing?" in asked.content.decode()
+    assert "10 unused recovery codes stop working" in asked.content.decode()
+    assert TOTPDevice.objects.filter(pk=old_device.pk).exists()
+    assert not _actions("second_factor.reset")
+
+    done = client.post(
+        "/account/people/",
+        {"user_id": licensing_officer.pk, "action": "reset", "confirmed": "yes"},
+    )
+    new_code = done.context["issued"]["code"]
+    assert not TOTPDevice.objects.filter(pk=old_device.pk).exists()
+    assert _actions("second_factor.reset") == [{"user": "hajj.licensing", "devices": 1}]
+    pending = EnrolmentCode.objects.get(user=licensing_officer, used_at__isnull=True)
+    assert pending.digest == code_digest(new_code)
+    assert pending.issued_by == supervisor

@@ -150,6 +150,14 @@ def second_factor_reset(*, actor: User | None, user: User) -> int:
     return devices
 
 
+@transaction.atomic
+def second_factor_reissue(*, actor: User | None, user: User) -> tuple[EnrolmentCode, str]:
+    """A lost device: reset the person's second factor and issue a new enrolment code,
+    both or neither."""
+    second_factor_reset(actor=actor, user=user)
+    return enrolment_code_issue(actor=actor, user=user)
+
+
 def _invalid_enrolment_code() -> ValidationFailed:
     return ValidationFailed(
         AccountsError.ENROLMENT_CODE_INVALID,

@@ -255,16 +255,25 @@ def people(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     people_qs = selectors.organization_people(actor=actor)
     issued: dict[str, Any] | None = None
+    confirm: User | None = None
     if request.method == "POST":
         user_id = request.POST.get("user_id", "")
         person = get_object_or_404(people_qs, pk=int(user_id) if user_id.isdigit() else 0)
-        try:
-            if request.POST.get("action") == "reset":
-                second_factor.second_factor_reset(actor=actor, user=person)
-            entry, code = second_factor.enrolment_code_issue(actor=actor, user=person)
-        except MasarError as exc:
-            messages.error(request, str(exc.message))
+        reset = request.POST.get("action") == "reset"
+        if reset and request.POST.get("confirmed") != "yes":
+            # An irreversible act: say what it ends and ask again.
+            confirm = selectors.second_factor_states(people=people_qs).get(pk=person.pk)
         else:
-            issued = {"person": person, "code": code, "expires_at": entry.expires_at}
+            try:
+                if reset:
+                    entry, code = second_factor.second_factor_reissue(actor=actor, user=person)
+                else:
+                    entry, code = second_factor.enrolment_code_issue(actor=actor, user=person)
+            except MasarError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                issued = {"person": person, "code": code, "expires_at": entry.expires_at}
     rows = selectors.second_factor_states(people=people_qs)
-    return render(request, "accounts/people.html", {"rows": rows, "issued": issued})
+    return render(
+        request, "accounts/people.html", {"rows": rows, "issued": issued, "confirm": confirm}
+    )

@@ -50,6 +50,9 @@ class Command(BaseCommand):
 
     def _issue(self, user: Any) -> None:
         entry, code = second_factor.enrolment_code_issue(actor=None, user=user)
+        self._print_code(user, entry, code)
+
+    def _print_code(self, user: Any, entry: Any, code: str) -> None:
         expires = timezone.localtime(entry.expires_at)
         self.stdout.write(code)
         self.stderr.write(
@@ -62,10 +65,13 @@ class Command(BaseCommand):
 
     def do_reset(self, options: dict[str, Any]) -> None:
         user = self._user(options["username"])
+        if options["issue_code"]:
+            entry, code = second_factor.second_factor_reissue(actor=None, user=user)
+            self.stderr.write(f"{user.username}: devices and recovery codes removed")
+            self._print_code(user, entry, code)
+            return
         removed = second_factor.second_factor_reset(actor=None, user=user)
         self.stderr.write(f"{user.username}: {removed} device(s) and the recovery codes removed")
-        if options["issue_code"]:
-            self._issue(user)
 
     def do_status(self, options: dict[str, Any]) -> None:
         user = self._user(options["username"])
