@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from masar.settings.env import (
     BASE_DIR,
     VAR_DIR,
+    database_url,
     env_bool,
     env_int,
     env_list,
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "masar.accounts.middleware.SessionIdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "masar.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -98,11 +100,12 @@ TEMPLATES = [
     }
 ]
 
-# Storage: SQLite under var/ is the zero-set-up default; PostgreSQL is production.
+# Storage: SQLite under var/ is the zero-set-up default; PostgreSQL is production, where
+# DATABASE_URL is required (ADR 0102).
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'masar.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", DEFAULT_DATABASE_URL),
+        database_url(required=PRODUCTION, default=DEFAULT_DATABASE_URL),
         conn_max_age=env_int("MASAR_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -130,12 +133,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
+# A session idle this long signs its person out (ADR 0102): staff of the ministries after
+# 30 minutes, everyone else after four hours.
+MASAR_SESSION_IDLE_MINUTES_MINISTRY = env_int("MASAR_SESSION_IDLE_MINUTES_MINISTRY", 30)
+MASAR_SESSION_IDLE_MINUTES = env_int("MASAR_SESSION_IDLE_MINUTES", 240)
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
 # Second factor: staff of the three ministries must enrol a TOTP device in production.
 MASAR_REQUIRE_MINISTRY_OTP = env_bool("MASAR_REQUIRE_MINISTRY_OTP", default=PRODUCTION)
 OTP_TOTP_ISSUER = "Masar"
+# Enrolling a device needs a one-time code from a supervisor or an administrator (ADR 0100).
+MASAR_ENROLMENT_CODE_HOURS = env_int("MASAR_ENROLMENT_CODE_HOURS", 72)
+# Bearer tokens expire (ADR 0101): 90 days unless asked otherwise, a year at most; only a
+# service account's token may be long-lived, and only through an explicit flag.
+MASAR_TOKEN_DEFAULT_DAYS = env_int("MASAR_TOKEN_DEFAULT_DAYS", 90)
+MASAR_TOKEN_MAX_DAYS = env_int("MASAR_TOKEN_MAX_DAYS", 365)
 
 # Failed sign-ins are throttled per user name and address.
 AXES_FAILURE_LIMIT = env_int("MASAR_AXES_FAILURE_LIMIT", 5)

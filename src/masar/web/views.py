@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import base64
 from typing import Any
 
-import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -15,14 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from masar.accounts.access_matrix import Access, access
+from masar.accounts.middleware import idle_sign_out_message
 from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.core.errors import MasarError
-from masar.core.params import is_whole_number
 from masar.core.selectors import audit_list, personal_data_read_list
 from masar.operators import selectors as operator_selectors
 from masar.operators import services as operator_services
@@ -30,8 +26,6 @@ from masar.seasons import selectors as season_selectors
 from masar.seasons import services as season_services
 from masar.web import forms as web_forms
 from masar.web.selectors import home_summary
-
-EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 class LoginView(auth_views.LoginView):
@@ -41,6 +35,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["demo"] = settings.MASAR_ENV != "production"
+        context["idle_message"] = idle_sign_out_message(self.request)
         return context
 
 
@@ -53,38 +48,6 @@ def _actor(request: HttpRequest) -> User:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", home_summary(actor=_actor(request)))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def otp(request: HttpRequest) -> HttpResponse:
-    """Enrol a TOTP device (first time) or verify a code from it (each sign-in)."""
-    user = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    enrolling = device is None
-    if enrolling:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="masar", confirmed=False)
-    assert device is not None
-    error = ""
-    if request.method == "POST":
-        # Arabic keyboards type Arabic-Indic (or Persian) digits: read them as ASCII.
-        token = request.POST.get("token", "").strip().translate(EASTERN_DIGITS)
-        if is_whole_number(token) and device.verify_token(token):
-            if enrolling:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            messages.success(request, _("Second factor verified."))
-            return redirect("web:home")
-        error = _("That code is not valid. Check your device's clock and try again.")
-    context: dict[str, Any] = {"enrolling": enrolling, "error": error}
-    if enrolling:
-        qr = segno.make(device.config_url, error="m")
-        context["qr_svg"] = base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
-        context["secret"] = base64.b32encode(device.bin_key).decode()
-    return render(request, "web/otp.html", context)
 
 
 @login_required

@@ -43,3 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<18} {label} ({', '.join(roles)})")
         self.stdout.write("  company1.staff … company20.staff   Umrah company staff")
         self.stdout.write("  agent1.staff … agent60.staff       overseas agent staff")
+        self.stdout.write(
+            "Second factor: optional in the demo. To try it, `masar second-factor issue-code "
+            "USER` prints a one-time enrolment code for /otp/."
+        )
