@@ -11,13 +11,11 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {
-    # django-tasks-db's worker, under the name operators expect.
-    "worker": "db_worker",
-}
-# Arguments an alias adds unless the caller gives them: a bare `masar worker` serves
-# every queue (default, integration, imports, ...).
-ALIAS_DEFAULTS = {"db_worker": ["--queue-name", "*"]}
+ALIASES: dict[str, str] = {}
+# Arguments a command gets unless the caller gives them: a bare `masar worker` (core's
+# graceful worker over django-tasks-db's queue) serves every queue (default, integration,
+# imports, ...).
+ALIAS_DEFAULTS = {"worker": ["--queue-name", "*"]}
 
 
 def settings_module() -> str:

@@ -16,3 +16,4 @@ class CoreError(StrEnum):
     ROLE_REQUIRED = "role_required"
     SCOPE_REQUIRED = "scope_required"
     INVALID_DATE = "invalid_date"
+    METRICS_FORBIDDEN = "metrics_forbidden"
