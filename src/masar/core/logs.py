@@ -16,6 +16,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from django.http import HttpRequest
+
 from masar.core.context import current_origin
 
 #: Extra fields a record may carry (logger.info(..., extra={...})), in output order.
@@ -40,12 +42,31 @@ def withhold_values(text: str) -> str:
     return _KEY_DETAIL.sub(r"\1=(…)", text)
 
 
+def _request_record(record: logging.LogRecord, request: HttpRequest) -> None:
+    """Django's own request records (django.request's "Not Found: <path>", written once the
+    response has left the middleware): the request's id, and its route instead of its path,
+    which may carry a number a client typed (a passport, a visa)."""
+    record.request_id = getattr(request, "request_id", None) or record.__dict__["request_id"]
+    match = getattr(request, "resolver_match", None)
+    route = ("/" + match.route) if match is not None and match.route else "<unmatched>"
+    record.route = route
+    if record.msg == "%s: %s" and isinstance(record.args, tuple) and len(record.args) == 2:
+        record.args = (record.args[0], route)
+    status = record.__dict__.get("status_code")
+    if isinstance(status, int):
+        record.status = status
+
+
 class RequestContextFilter(logging.Filter):
-    """Adds `request_id`, `channel` and `context` (the extras, for the plain format)."""
+    """Adds `request_id`, `channel` and `context` (the extras, for the plain format), and
+    rewrites Django's own request records (see `_request_record`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         origin = current_origin()
         record.request_id = origin.request_id or "-"
+        request = record.__dict__.get("request")
+        if isinstance(request, HttpRequest):
+            _request_record(record, request)
         record.channel = origin.channel
         if "task" not in record.__dict__ and origin.extra.get("task"):
             record.task = origin.extra["task"]

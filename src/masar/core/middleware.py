@@ -42,6 +42,7 @@ class RequestOriginMiddleware:
             user_agent=request.headers.get("User-Agent", ""),
             request_id=request_id_of(request),
         )
+        request.request_id = origin.request_id  # type: ignore[attr-defined]
         with origin_scope(origin):
             response = self.get_response(request)
             duration = time.perf_counter() - started
