@@ -28,3 +28,9 @@ def stopped_while_running(seconds: float) -> str:
     os.kill(os.getpid(), signal.SIGTERM)
     time.sleep(seconds)
     return "finished"
+
+
+@task()
+def sleeper(seconds: float) -> str:
+    time.sleep(seconds)
+    return "slept"
