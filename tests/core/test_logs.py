@@ -181,3 +181,14 @@ def test_no_passport_number_or_name_reaches_the_logs(
     for person in people:
         secrets |= {person["passport_number"], person["surname"], person["given_names"]}
     assert [secret for secret in sorted(secrets) if secret in output] == []
+
+
+def test_django_security_records_name_the_route_not_the_path(log_output: StringIO) -> None:
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/visas/P7654321/", {})
+    assert response.status_code == 403
+    (refusal,) = [line for line in lines(log_output) if line["logger"] == "django.security.csrf"]
+    assert refusal["message"] == "Forbidden (CSRF cookie not set.): /visas/<str:number>/"
+    assert refusal["route"] == "/visas/<str:number>/"
+    assert "P7654321" not in log_output.getvalue()

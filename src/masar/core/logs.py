@@ -44,14 +44,15 @@ def withhold_values(text: str) -> str:
 
 def _request_record(record: logging.LogRecord, request: HttpRequest) -> None:
     """Django's own request records (django.request's "Not Found: <path>", written once the
-    response has left the middleware): the request's id, and its route instead of its path,
-    which may carry a number a client typed (a passport, a visa)."""
+    response has left the middleware; django.security's "Forbidden (...): <path>"): the
+    request's id, and its route instead of its path, which may carry a number a client
+    typed (a passport, a visa)."""
     record.request_id = getattr(request, "request_id", None) or record.__dict__["request_id"]
     match = getattr(request, "resolver_match", None)
     route = ("/" + match.route) if match is not None and match.route else "<unmatched>"
     record.route = route
-    if record.msg == "%s: %s" and isinstance(record.args, tuple) and len(record.args) == 2:
-        record.args = (record.args[0], route)
+    if isinstance(record.args, tuple) and request.path in record.args:
+        record.args = tuple(route if arg == request.path else arg for arg in record.args)
     status = record.__dict__.get("status_code")
     if isinstance(status, int):
         record.status = status
