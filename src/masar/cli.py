@@ -12,25 +12,21 @@ import os
 import sys
 from typing import Any
 
-ALIASES = {
-    # django-tasks-db's worker, under the name operators expect.
-    "worker": "db_worker",
-}
-# Arguments an alias adds unless the caller gives them: a bare `masar worker` serves
-# every queue (default, integration, imports, ...).
-ALIAS_DEFAULTS = {"db_worker": ["--queue-name", "*"]}
-# Commands of Masar's own that Django's list does not show: the aliases and the two pure
-# Python tools dispatched before Django starts.
+# Arguments a command gets unless the caller gives them: a bare `masar worker` (core's
+# graceful worker over django-tasks-db's queue) serves every queue (default, integration,
+# imports, ...).
+ALIAS_DEFAULTS = {"worker": ["--queue-name", "*"]}
+# Commands of Masar's own that Django's list does not show: the two pure Python tools
+# dispatched before Django starts.
 OWN_COMMANDS = {
-    "worker": "background jobs of every queue (django-tasks-db's db_worker; --queue-name to narrow)",
     "mrz": "check an ICAO 9303 machine readable zone, no database (masar mrz check --help)",
     "visa": "verify an e-visa seal offline, manage signing keys (masar visa --help)",
 }
 
 
 def command_name(name: str) -> str:
-    """The Django command behind a name as typed: `worker`, `demo-seed`, `demo_seed`."""
-    return ALIASES.get(name, name.replace("-", "_"))
+    """The Django command behind a name as typed: `demo-seed` and `demo_seed` alike."""
+    return name.replace("-", "_")
 
 
 def _utility(argv: list[str]) -> Any:

@@ -17,3 +17,4 @@ class CoreError(StrEnum):
     SCOPE_REQUIRED = "scope_required"
     INVALID_DATE = "invalid_date"
     PDF_UNAVAILABLE = "pdf_unavailable"
+    METRICS_FORBIDDEN = "metrics_forbidden"

@@ -90,6 +90,8 @@ class ScheduledJobRun(models.Model):
     last_finished_at = models.DateTimeField(null=True, blank=True)
     last_status = models.CharField(max_length=10, blank=True)
     last_result = models.JSONField(null=True, blank=True)
+    # When a run last ended without an error (monitoring: "job not run for too long").
+    last_succeeded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -240,7 +240,8 @@ SPECTACULAR_SETTINGS = {
 # Background work: Django's own tasks framework on the database queue of django-tasks-db.
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        # django-tasks-db's backend, recording the enqueuing request's id (core.taskqueue).
+        "BACKEND": "masar.core.taskqueue.DatabaseBackend",
         "QUEUES": ["default", "integration", "imports"],
     }
 }
@@ -306,10 +307,35 @@ MASAR_KEYS_PASSPHRASE = env_str("MASAR_KEYS_PASSPHRASE")
 # How long Idempotency-Key records are kept before they may be pruned.
 MASAR_IDEMPOTENCY_TTL_HOURS = env_int("MASAR_IDEMPOTENCY_TTL_HOURS", 48)
 
+# Operations (docs/operations.md): probes, metrics, logs and the worker's shutdown.
+# /readyz fails when the current visa seal signer stops signing within this many days.
+MASAR_READY_KEY_DAYS = env_int("MASAR_READY_KEY_DAYS", 14)
+# /metrics answers a request bearing this token, or coming from one of these addresses
+# or networks (the scraper's own address, not the public proxy's).
+MASAR_METRICS_TOKEN = env_str("MASAR_METRICS_TOKEN")
+MASAR_METRICS_ALLOWED_IPS = env_list("MASAR_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+# Seconds `masar worker` lets its current task go on after SIGTERM before handing it back.
+MASAR_WORKER_GRACE_SECONDS = env_int("MASAR_WORKER_GRACE_SECONDS", 20)
+# JSON lines in production, readable lines in development (MASAR_LOG_FORMAT=json|plain).
+MASAR_LOG_FORMAT = env_str("MASAR_LOG_FORMAT", "json" if PRODUCTION else "plain")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "masar.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "masar.core.logs.JsonFormatter"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s%(context)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": MASAR_LOG_FORMAT if MASAR_LOG_FORMAT in {"json", "plain"} else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("MASAR_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own default config gives the "django" logger a console handler of its
