@@ -16,6 +16,8 @@ from typing import IO, Any
 
 from python_calamine import CalamineError, load_workbook
 
+from masar.core.spreadsheets import formula_neutralized
+
 
 @dataclass(frozen=True)
 class Column:
@@ -265,13 +267,6 @@ def reasons_text(reasons: Iterable[dict[str, str]]) -> str:
     return " | ".join(f"{r['field']}: {r['code']} — {r['message']}" for r in reasons)
 
 
-def _safe(value: Any) -> Any:
-    """Neutralize text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def report_csv_chunks(lines: Iterable[ReportLine]) -> Iterator[bytes]:
     """The report as CSV, in chunks of bytes (for a streaming response)."""
     buffer = io.StringIO()
@@ -279,7 +274,7 @@ def report_csv_chunks(lines: Iterable[ReportLine]) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer.writerow(REPORT_HEADER)
     for count, line in enumerate(lines, start=1):
-        writer.writerow([_safe(v) for v in line])
+        writer.writerow([formula_neutralized(v) for v in line])
         if count % 2000 == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -295,7 +290,7 @@ def report_xlsx(lines: Iterable[ReportLine], target: IO[bytes]) -> None:
     sheet = book.create_sheet("report")
     sheet.append(REPORT_HEADER)
     for line in lines:
-        sheet.append([_safe(v) for v in line])
+        sheet.append([formula_neutralized(v) for v in line])
     book.save(target)
 
 
