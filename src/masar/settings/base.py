@@ -282,6 +282,12 @@ MASAR_OPEN_DATA_MIN_CELL = env_int("MASAR_OPEN_DATA_MIN_CELL", 10)
 # Visa seal signing keys live outside the database (docs/visa-seal.md).
 MASAR_KEYS_DIR = Path(env_str("MASAR_KEYS_DIR", str(VAR_DIR / "keys")))
 MASAR_KEYS_PASSPHRASE = env_str("MASAR_KEYS_PASSPHRASE")
+# Signed checkpoints of the audit chain head and their key, outside the database too
+# (docs/security.md); written by `masar tick` every this many minutes and at verify.
+MASAR_AUDIT_CHECKPOINT_DIR: Path | None = Path(
+    env_str("MASAR_AUDIT_CHECKPOINT_DIR", str(MASAR_KEYS_DIR / "audit"))
+)
+MASAR_AUDIT_CHECKPOINT_MINUTES = env_int("MASAR_AUDIT_CHECKPOINT_MINUTES", 15)
 
 # How long Idempotency-Key records are kept before they may be pruned.
 MASAR_IDEMPOTENCY_TTL_HOURS = env_int("MASAR_IDEMPOTENCY_TTL_HOURS", 48)

@@ -10,3 +10,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 AXES_ENABLED = True
 TASKS = TASKS
+# Audit checkpoints are files: each test that needs them points this at its own directory.
+MASAR_AUDIT_CHECKPOINT_DIR = None
