@@ -23,6 +23,7 @@ from masar.border.services.crossings import MAX_BATCH
 from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
+from masar.core.throttling import CarrierThrottle, ClientThrottle
 
 RECORDERS = [Role.BORDER_OFFICER, Role.INTEGRATION]
 COMPANY_FILERS = [Role.COMPANY_STAFF, Role.SUPERVISOR, Role.INTEGRATION]
@@ -220,6 +221,8 @@ class CarrierCheckOutput(serializers.Serializer):
 class CarrierChecksApi(_Scoped):
     serializer_class = CarrierCheckInput
     required_roles = CARRIERS
+    # A carrier's own limit on top of every client's: passport numbers are not guessed here.
+    throttle_classes = [ClientThrottle, CarrierThrottle]
 
     @extend_schema(
         request=CarrierCheckInput,

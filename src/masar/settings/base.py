@@ -175,6 +175,23 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Rate limits (masar.core.throttling). Behind N reverse proxies, set MASAR_TRUSTED_PROXIES
+# to N so that the client address is read from X-Forwarded-For; with 0 (no proxy) the
+# header is ignored, as any client can forge it.
+MASAR_TRUSTED_PROXIES = env_int("MASAR_TRUSTED_PROXIES", 0)
+MASAR_THROTTLE_RATES = {
+    # The public tracker, per client address and per application number asked for.
+    "track": env_str("MASAR_THROTTLE_TRACK", "30/minute"),
+    "track_application": env_str("MASAR_THROTTLE_TRACK_APPLICATION", "20/hour"),
+    # Anonymous API callers (seal verification, open data, certificates), per address.
+    "anon": env_str("MASAR_THROTTLE_ANON", "120/minute"),
+    # Every authenticated API client, per user; carrier checks on top, per carrier user.
+    "user": env_str("MASAR_THROTTLE_USER", "1200/minute"),
+    "carrier": env_str("MASAR_THROTTLE_CARRIER", "600/minute"),
+}
+# Failed sign-ins are counted per the same address.
+AXES_CLIENT_IP_CALLABLE = "masar.core.throttling.client_address"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "masar.accounts.authentication.BearerTokenAuthentication",
@@ -185,7 +202,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "masar.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "masar.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"track": "30/minute", "anon": "120/minute"},
+    "DEFAULT_THROTTLE_CLASSES": ["masar.core.throttling.ClientThrottle"],
+    # DRF's own throttles (if any view uses them) read the address the same way.
+    "NUM_PROXIES": MASAR_TRUSTED_PROXIES,
+    "DEFAULT_THROTTLE_RATES": MASAR_THROTTLE_RATES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
