@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from python_calamine import CalamineError, load_workbook
 
+from masar.applications.manifest_bounds import XlsxRefused, xlsx_content_check
 from masar.core.spreadsheets import formula_neutralized
 
 
@@ -155,6 +156,11 @@ class ManifestReader:
         self.total: int | None = None
         self.header_row = 1
         if fmt == "xlsx":
+            try:
+                # Bounded before any spreadsheet library reads it (manifest_bounds).
+                xlsx_content_check(stream, max_rows=MAX_ROWS)
+            except XlsxRefused as exc:
+                raise ManifestUnreadable(str(exc)) from None
             try:
                 sheet = load_workbook(stream).get_sheet_by_index(0)
                 cells: Iterator[list[Any]] = iter(sheet.iter_rows())

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,6 +20,7 @@ from masar.border import selectors, services
 from masar.border.error_codes import BorderError
 from masar.border.models import CrossingSource, Direction, Overstay
 from masar.border.services.crossings import MAX_BATCH
+from masar.core.api.parsers import BoundedJSONParser
 from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
@@ -313,7 +314,7 @@ class EscapeNoticeOutput(serializers.Serializer):
 class EscapeNoticeApi(_Scoped):
     serializer_class = EscapeNoticeInput
     required_roles = COMPANY_FILERS
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     @extend_schema(
         request={"multipart/form-data": EscapeNoticeInput},

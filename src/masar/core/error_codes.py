@@ -16,3 +16,5 @@ class CoreError(StrEnum):
     ROLE_REQUIRED = "role_required"
     SCOPE_REQUIRED = "scope_required"
     INVALID_DATE = "invalid_date"
+    JSON_TOO_DEEP = "json_too_deep"
+    NUMBER_OUT_OF_RANGE = "number_out_of_range"

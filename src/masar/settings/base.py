@@ -192,6 +192,9 @@ MASAR_THROTTLE_RATES = {
 # Failed sign-ins are counted per the same address.
 AXES_CLIENT_IP_CALLABLE = "masar.core.throttling.client_address"
 
+# How deep lists and objects may nest in a JSON request body.
+MASAR_JSON_MAX_DEPTH = env_int("MASAR_JSON_MAX_DEPTH", 32)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "masar.accounts.authentication.BearerTokenAuthentication",
@@ -203,6 +206,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "masar.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["masar.core.throttling.ClientThrottle"],
+    # JSON bodies bounded in depth and in integer size (masar.core.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "masar.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # DRF's own throttles (if any view uses them) read the address the same way.
     "NUM_PROXIES": MASAR_TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": MASAR_THROTTLE_RATES,
@@ -288,6 +297,9 @@ MASAR_WEBHOOKS_ALLOW_HTTP_LOCALHOST = env_bool(
 # unless MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS says otherwise.
 if env_str("MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS"):
     MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS = env_bool("MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS")
+
+# Manifest imports an agent may have queued or running at once.
+MASAR_MANIFEST_IMPORTS_PER_AGENT = env_int("MASAR_MANIFEST_IMPORTS_PER_AGENT", 2)
 
 # Manifests and crossing batches are posted as large bodies.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MASAR_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
