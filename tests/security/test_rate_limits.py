@@ -154,13 +154,22 @@ def test_the_tracker_page_is_limited_by_address(client: Any, rates: Any) -> None
         ).status_code
         for i in range(3)
     ]
+    client.cookies["django_language"] = "en"
     refused = client.post(
+        "/track/",
+        {"application": "A9", "passport": "B"},
+        REMOTE_ADDR="203.0.113.5",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    client.cookies["django_language"] = "ar"
+    arabic = client.post(
         "/track/", {"application": "A9", "passport": "B"}, REMOTE_ADDR="203.0.113.5"
     )
 
     assert codes == [404, 404, 429]
     assert refused.status_code == 429
     assert "Too many attempts. Wait a few minutes, then try again." in refused.content.decode()
+    assert "محاولات كثيرة جدًا. انتظر بضع دقائق ثم أعد المحاولة." in arabic.content.decode()
     assert client.post("/track/", {"application": "A9", "passport": "B"}).status_code == 404
 
 
