@@ -92,6 +92,7 @@ def test_a_forged_forwarded_header_does_not_escape_the_tracker_limit(api: Any, r
     assert codes == [404, 404, 404, 429]
     last = client.post(TRACK, {"application": "A9", "passport": "B"}, REMOTE_ADDR="203.0.113.9")
     assert last.json()["code"] == "throttled"
+    assert 1 <= int(last["Retry-After"]) <= 60
 
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_budget(
@@ -272,3 +273,23 @@ def test_the_limit_holds_on_redis(api: Any, rates: Any, settings: Any) -> None:
     cache.clear()
 
     assert codes == [404, 404, 429]
+
+
+def test_audit_entries_name_the_client_behind_a_trusted_proxy(
+    api: Any, settings: Any, licensing_officer: Any, season: Any, company: Any
+) -> None:
+    from masar.core.models import AuditEntry
+
+    settings.MASAR_TRUSTED_PROXIES = 1
+    response = api(licensing_officer).post(
+        f"/api/v1/seasons/{season.pk}/quotas/",
+        {"holder_type": "company", "company_id": company.pk, "limit": 10},
+        format="json",
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7",
+    )
+
+    entry = AuditEntry.objects.order_by("-id").first()
+    assert response.status_code in (200, 201), response.content
+    assert entry is not None
+    assert entry.origin["ip"] == "198.51.100.7"
