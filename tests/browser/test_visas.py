@@ -103,11 +103,12 @@ def test_the_officer_decides_and_the_pilgrim_tracks(
         pilgrim.keyboard.press("Enter")
         pilgrim.wait_for_selector("#steps-h")
         assert pilgrim.locator("tbody tr").count() == 5
-        assert pilgrim.locator("a[href*='document.pdf']").count() == 1
+        assert pilgrim.locator("form[action*='document.pdf']").count() == 1
+        assert approved.pilgrim.passport_number not in pilgrim.url
         pilgrim.fill("#track-passport", "WRONG123")
         pilgrim.keyboard.press("Enter")
         pilgrim.wait_for_selector("[role=alert]")
-        assert pilgrim.locator("a[href*='document.pdf']").count() == 0
+        assert pilgrim.locator("form[action*='document.pdf']").count() == 0
         pilgrim.wait_for_load_state("networkidle")
     finally:
         context.close()

@@ -31,8 +31,8 @@ def test_every_throttled_endpoint_works_on_the_database_cache_after_migrate(
     client = api(None)
     pair = {"application": app.number, "passport": app.pilgrim.passport_number}
     answers = {
-        "track": client.get("/api/v1/track/", pair).status_code,
-        "track pdf": client.get("/api/v1/track/document.pdf", pair).status_code,
+        "track": client.post("/api/v1/track/", pair).status_code,
+        "track pdf": client.post("/api/v1/track/document.pdf", pair).status_code,
         "keys": client.get("/api/v1/keys/").status_code,
         "revocations": client.get("/api/v1/revocations/").status_code,
         "open data": client.get("/api/v1/open-data/").status_code,
@@ -59,7 +59,7 @@ def test_a_pdf_without_its_libraries_is_a_503_that_says_so(
     monkeypatch.setattr(pdf, "pdf_libraries_missing", lambda: line)
     visa = issued()
     app = visa.application
-    response = api(None).get(
+    response = api(None).post(
         "/api/v1/track/document.pdf",
         {"application": app.number, "passport": app.pilgrim.passport_number},
     )

@@ -24,7 +24,7 @@ def _fresh_throttle() -> Any:
 def test_both_values_show_every_step(api: Any, issued: Any) -> None:
     visa = issued()
     app = visa.application
-    response = api(None).get(
+    response = api(None).post(
         TRACK, {"application": app.number, "passport": app.pilgrim.passport_number.lower()}
     )
     assert response.status_code == 200, response.content
@@ -57,7 +57,7 @@ def test_a_missing_value_is_a_validation_error(
         params = {**params, "application": visa.application.number}
     if params.get("passport") == "C1":
         params = {**params, "passport": visa.application.pilgrim.passport_number}
-    response = api(None).get(TRACK, params)
+    response = api(None).post(TRACK, params)
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "track_values_missing"
@@ -67,7 +67,7 @@ def test_a_missing_value_is_a_validation_error(
 
 def test_a_wrong_pair_gets_one_refusal_for_both_values(api: Any, issued: Any) -> None:
     visa = issued()
-    response = api(None).get(TRACK, {"application": "WRONG", "passport": "WRONG"})
+    response = api(None).post(TRACK, {"application": "WRONG", "passport": "WRONG"})
     assert response.status_code == 404
     assert response.json()["code"] == "application_not_found"
     assert sorted(response.json()["fields"]) == ["application", "passport"]
@@ -76,7 +76,7 @@ def test_a_wrong_pair_gets_one_refusal_for_both_values(api: Any, issued: Any) ->
 
 def test_another_pilgrims_passport_does_not_open_the_application(api: Any, issued: Any) -> None:
     mine, theirs = issued(), issued()
-    response = api(None).get(
+    response = api(None).post(
         TRACK,
         {
             "application": mine.application.number,
@@ -90,9 +90,9 @@ def test_the_pilgrim_downloads_the_visa_with_the_pair(api: Any, issued: Any) -> 
     visa = issued()
     app = visa.application
     pair = {"application": app.number, "passport": app.pilgrim.passport_number}
-    ok = api(None).get(f"{TRACK}document.pdf", pair)
+    ok = api(None).post(f"{TRACK}document.pdf", pair)
     assert (ok.status_code, ok["Content-Type"]) == (200, "application/pdf")
-    wrong = api(None).get(f"{TRACK}document.pdf", {**pair, "passport": "NOPE"})
+    wrong = api(None).post(f"{TRACK}document.pdf", {**pair, "passport": "NOPE"})
     assert wrong.status_code == 404
 
 
@@ -100,7 +100,7 @@ def test_the_tracker_is_rate_limited(api: Any, issued: Any) -> None:
     issued()
     client = api(None)
     codes = [
-        client.get(TRACK, {"application": "A", "passport": "B"}).status_code for _ in range(31)
+        client.post(TRACK, {"application": f"A{i}", "passport": "B"}).status_code for i in range(31)
     ]
     assert codes[:30] == [404] * 30
     assert codes[30] == 429
@@ -111,7 +111,7 @@ def test_the_tracker_page(client: Any, issued: Any, language: str) -> None:
     visa = issued()
     app = visa.application
     client.cookies["django_language"] = language
-    page = client.get(
+    page = client.post(
         "/track/",
         {"application": app.number, "passport": app.pilgrim.passport_number},
         HTTP_ACCEPT_LANGUAGE=language,
@@ -119,9 +119,10 @@ def test_the_tracker_page(client: Any, issued: Any, language: str) -> None:
     assert page.status_code == 200
     html = page.content.decode()
     assert app.number in html
-    assert "document.pdf" in html
+    assert 'action="/api/v1/track/document.pdf"' in html
+    assert app.pilgrim.passport_number not in page.request["QUERY_STRING"]
     assert ("هـ" in html) if language == "ar" else ("AH" in html)
-    wrong = client.get("/track/", {"application": app.number, "passport": "WRONG"})
+    wrong = client.post("/track/", {"application": app.number, "passport": "WRONG"})
     assert wrong.status_code == 404
     assert 'role="alert"' in wrong.content.decode()
     assert "document.pdf" not in wrong.content.decode()

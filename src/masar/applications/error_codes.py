@@ -24,3 +24,4 @@ class ApplicationsError(StrEnum):
     MANIFEST_TOO_LARGE = "manifest_too_large"
     JOB_NOT_RESUMABLE = "manifest_job_not_resumable"
     REPORT_NOT_READY = "manifest_report_not_ready"
+    TOO_MANY_IMPORTS = "too_many_manifest_imports"

@@ -16,6 +16,9 @@ from typing import IO, Any
 
 from python_calamine import CalamineError, load_workbook
 
+from masar.applications.manifest_bounds import XlsxRefused, xlsx_content_check
+from masar.core.spreadsheets import formula_neutralized
+
 
 @dataclass(frozen=True)
 class Column:
@@ -154,6 +157,11 @@ class ManifestReader:
         self.header_row = 1
         if fmt == "xlsx":
             try:
+                # Bounded before any spreadsheet library reads it (manifest_bounds).
+                xlsx_content_check(stream, max_rows=MAX_ROWS)
+            except XlsxRefused as exc:
+                raise ManifestUnreadable(str(exc)) from None
+            try:
                 sheet = load_workbook(stream).get_sheet_by_index(0)
                 cells: Iterator[list[Any]] = iter(sheet.iter_rows())
             except (CalamineError, ValueError, OSError) as exc:
@@ -265,13 +273,6 @@ def reasons_text(reasons: Iterable[dict[str, str]]) -> str:
     return " | ".join(f"{r['field']}: {r['code']} — {r['message']}" for r in reasons)
 
 
-def _safe(value: Any) -> Any:
-    """Neutralize text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def report_csv_chunks(lines: Iterable[ReportLine]) -> Iterator[bytes]:
     """The report as CSV, in chunks of bytes (for a streaming response)."""
     buffer = io.StringIO()
@@ -279,7 +280,7 @@ def report_csv_chunks(lines: Iterable[ReportLine]) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer.writerow(REPORT_HEADER)
     for count, line in enumerate(lines, start=1):
-        writer.writerow([_safe(v) for v in line])
+        writer.writerow([formula_neutralized(v) for v in line])
         if count % 2000 == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -295,7 +296,7 @@ def report_xlsx(lines: Iterable[ReportLine], target: IO[bytes]) -> None:
     sheet = book.create_sheet("report")
     sheet.append(REPORT_HEADER)
     for line in lines:
-        sheet.append([_safe(v) for v in line])
+        sheet.append([formula_neutralized(v) for v in line])
     book.save(target)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from masar.applications.eligibility.base import Failure
+from masar.core.text import text_clean
 from masar.documents import MRZ, MRZFormatError, parse_mrz
 from masar.documents.codes import ICAO_CODES
 
@@ -73,7 +74,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a spreadsheet turns 12345678 into 12345678.0
-    return _SPACES_RE.sub(" ", str(value)).strip()
+    # Invisible and bidi control characters never reach a stored name (masar.core.text).
+    return _SPACES_RE.sub(" ", text_clean(str(value))).strip()
 
 
 def parse_date(value: Any) -> dt.date | None:

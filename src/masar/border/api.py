@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,10 +21,12 @@ from masar.border import selectors, services
 from masar.border.error_codes import BorderError, CarrierCode
 from masar.border.models import CrossingSource, Direction, Overstay
 from masar.border.services.crossings import MAX_BATCH
+from masar.core.api.parsers import BoundedJSONParser
 from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
+from masar.core.throttling import CarrierThrottle, ClientThrottle
 
 RECORDERS = [Role.BORDER_OFFICER, Role.INTEGRATION]
 COMPANY_FILERS = [Role.COMPANY_STAFF, Role.SUPERVISOR, Role.INTEGRATION]
@@ -227,6 +229,8 @@ class CarrierCheckOutput(serializers.Serializer):
 class CarrierChecksApi(_Scoped):
     serializer_class = CarrierCheckInput
     required_roles = CARRIERS
+    # A carrier's own limit on top of every client's: passport numbers are not guessed here.
+    throttle_classes = [ClientThrottle, CarrierThrottle]
 
     @extend_schema(
         request=CarrierCheckInput,
@@ -317,7 +321,7 @@ class EscapeNoticeOutput(serializers.Serializer):
 class EscapeNoticeApi(_Scoped):
     serializer_class = EscapeNoticeInput
     required_roles = COMPANY_FILERS
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     @extend_schema(
         request={"multipart/form-data": EscapeNoticeInput},

@@ -29,6 +29,7 @@ from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind
 from masar.border.models import Overstay, OverstayStatus, Stay
 from masar.core.params import is_whole_number
+from masar.core.spreadsheets import formula_neutralized
 
 #: Organizations whose people may read the lists (each within its scope).
 LIST_KINDS = frozenset(
@@ -403,9 +404,7 @@ def _cell(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return formula_neutralized(value)
 
 
 def stay_csv_rows(qs: QuerySet[Stay]) -> Iterator[Sequence[Any]]:

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,6 +24,7 @@ from masar.compliance.error_codes import ComplianceError
 from masar.compliance.models import ViolationType
 from masar.compliance.services.rating import quarter_bounds
 from masar.compliance.services.settings import RULE_FIELDS
+from masar.core.api.parsers import BoundedJSONParser
 from masar.core.api.schema import error_responses
 from masar.core.errors import Forbidden, NotFound, ValidationFailed
 from masar.core.params import is_whole_number
@@ -298,7 +299,7 @@ class GuaranteeApi(_Api):
 
 class ViolationListApi(_Api):
     serializer_class = ComplianceViolationOutput
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     required_roles_by_method = {"POST": INSPECTORS}
 
     class InputSerializer(serializers.Serializer):
@@ -399,7 +400,7 @@ class ComplianceAppealInput(serializers.Serializer):
 
 class ViolationAppealApi(_Api):
     serializer_class = ComplianceAppealOutput
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     required_roles = COMPANY
 
     @extend_schema(
@@ -444,7 +445,7 @@ class PenaltyListApi(_Api):
 
 class PenaltyAppealApi(_Api):
     serializer_class = ComplianceAppealOutput
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     required_roles = COMPANY
 
     @extend_schema(

@@ -132,6 +132,9 @@ class ChainBreak:
 class ChainReport:
     checked: int
     breaks: tuple[ChainBreak, ...]
+    checkpoints: int = 0  # signed checkpoints the chain was checked against
+    warnings: tuple[str, ...] = ()
+    head_hash: str = GENESIS
 
     @property
     def ok(self) -> bool:
@@ -149,12 +152,33 @@ def _entries(batch: int = 5000) -> Iterator[AuditEntry]:
 
 
 def audit_verify() -> ChainReport:
-    """Recompute every hash in order; report each place where the chain does not hold."""
+    """Recompute every hash in order; report each place where the chain does not hold,
+    including a chain shorter than, or different from, a signed checkpoint of its head
+    (`masar.core.audit_checkpoints`): truncation at the end is caught there."""
+    from masar.core.audit_checkpoints import CheckpointError, checkpoints_read
+
     breaks: list[ChainBreak] = []
+    warnings: list[str] = []
+    try:
+        recorded = checkpoints_read()
+    except CheckpointError as exc:
+        recorded = None
+        breaks.append(ChainBreak(None, f"checkpoints cannot be read: {exc}"))
+    expected_at: dict[int, set[str]] = {}
+    if recorded is not None:
+        for line in recorded.forged_lines:
+            breaks.append(ChainBreak(None, f"checkpoint line {line}: signature does not hold"))
+        for checkpoint in recorded.checkpoints:
+            expected_at.setdefault(checkpoint.count, set()).add(checkpoint.hash)
     prev = GENESIS
     checked = 0
     for entry in _entries():
         checked += 1
+        for digest in expected_at.pop(checked, set()):
+            if digest != entry.hash:
+                breaks.append(
+                    ChainBreak(entry.id, f"entry {checked} differs from its signed checkpoint")
+                )
         if entry.prev_hash != prev:
             breaks.append(ChainBreak(entry.id, "previous hash does not match (row removed?)"))
         expected = entry_hash(
@@ -182,4 +206,21 @@ def audit_verify() -> ChainReport:
             )
     elif checked:
         breaks.append(ChainBreak(None, "entries exist but the chain head is missing"))
-    return ChainReport(checked=checked, breaks=tuple(breaks))
+    if expected_at:
+        longest = max(expected_at)
+        breaks.append(
+            ChainBreak(
+                None,
+                f"a signed checkpoint counts {longest} entries, found {checked} "
+                "(entries removed at the end?)",
+            )
+        )
+    if recorded is None and checked:
+        warnings.append("no signed checkpoint yet: removal of the last entries cannot be seen")
+    return ChainReport(
+        checked=checked,
+        breaks=tuple(breaks),
+        checkpoints=len(recorded.checkpoints) if recorded is not None else 0,
+        warnings=tuple(warnings),
+        head_hash=prev,
+    )

@@ -18,3 +18,5 @@ class CoreError(StrEnum):
     INVALID_DATE = "invalid_date"
     PDF_UNAVAILABLE = "pdf_unavailable"
     METRICS_FORBIDDEN = "metrics_forbidden"
+    JSON_TOO_DEEP = "json_too_deep"
+    NUMBER_OUT_OF_RANGE = "number_out_of_range"

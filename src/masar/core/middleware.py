@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from masar.core.context import Origin, origin_scope
+from masar.core.throttling import client_address
 from masar.core.metrics.http import request_observe
 
 access_logger = logging.getLogger("masar.request")
@@ -38,7 +39,7 @@ class RequestOriginMiddleware:
         channel = "api" if request.path.startswith("/api/") else "web"
         origin = Origin(
             channel=channel,
-            ip=request.META.get("REMOTE_ADDR", ""),
+            ip=client_address(request),  # behind trusted proxies, the client's own
             user_agent=request.headers.get("User-Agent", ""),
             request_id=request_id_of(request),
         )

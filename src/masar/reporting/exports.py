@@ -9,10 +9,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from masar.core.spreadsheets import formula_neutralized
 from masar.reporting.selectors import Table
 
 
-def _header(table: Table) -> list[str]:
+def _header(table: Table) -> list[Any]:
     labels = []
     for column in table.columns:
         label = str(column.label)
@@ -20,7 +21,7 @@ def _header(table: Table) -> list[str]:
             label = f"{label} (s)"
         elif column.kind == "percent":
             label = f"{label} (%)"
-        labels.append(label)
+        labels.append(formula_neutralized(label))
     return labels
 
 
@@ -29,7 +30,7 @@ def _cell(value: Any, kind: str) -> Any:
         return ""
     if kind == "seconds":
         return round(float(value), 1)
-    return value
+    return formula_neutralized(value)
 
 
 def _rows(table: Table) -> list[list[Any]]:
@@ -66,5 +67,5 @@ def rows_csv(fields: list[str], rows: list[dict[str, Any]]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: ("" if v is None else formula_neutralized(v)) for k, v in row.items()})
     return out.getvalue().encode("utf-8")

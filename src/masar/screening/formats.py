@@ -32,6 +32,7 @@ from typing import IO, Any, Literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from masar.core.text import text_clean
 from masar.screening.countries import normalize_country
 from masar.screening.scoring import encode_partial_date
 
@@ -300,7 +301,7 @@ def _identity(
     row: dict[str, str], line: int, out: ParsedList, seen: set[str]
 ) -> tuple[str, list[str]] | None:
     external_id = row.get("id", "").strip()
-    name = " ".join(row.get("name", "").split())
+    name = text_clean(row.get("name", ""))
     ok = True
     if not external_id:
         out.add(Problem(line, "id", _("The id is missing.")))
@@ -319,7 +320,8 @@ def _identity(
     if not ok:
         return None
     seen.add(external_id)
-    names = list(dict.fromkeys([name, *split_multi(row.get("aliases"))]))
+    aliases = [text_clean(alias) for alias in split_multi(row.get("aliases"))]
+    names = list(dict.fromkeys([name, *(alias for alias in aliases if alias)]))
     long = [n for n in names if len(n) > MAX_NAME_LENGTH]
     if long:
         message = _("A name is longer than %(n)d characters.") % {"n": MAX_NAME_LENGTH}
@@ -436,7 +438,7 @@ def read_people(stream: IO[str]) -> Iterator[tuple[int, PersonQuery | None, list
     for line, row in rows:
         problems: list[Problem] = []
         row_id = row.get("id", "").strip()
-        name = " ".join(row.get("name", "").split())
+        name = text_clean(row.get("name", ""))
         if not row_id:
             problems.append(Problem(line, "id", _("The id is missing.")))
         if not name:

@@ -5,7 +5,9 @@ is built from these functions, and so is every query against it.
 
 Pipeline of :func:`name_tokens`:
 
-1. Unicode NFKC (Arabic presentation forms, the ``ﷲ`` ligature, full-width Latin).
+1. Unicode NFKC (Arabic presentation forms, the ``ﷲ`` ligature, full-width Latin),
+   invisible and bidi control characters removed, and Cyrillic/Greek look-alikes of
+   Latin letters folded to them (:func:`masar.core.text.name_skeleton`).
 2. Arabic-script words: :func:`normalize_arabic` (hamza/alef forms, ta marbuta,
    alef maqsura, Persian/Urdu letters, diacritics, tatweel, digits), then the
    article ``ال``, ``عبد``/``ابو``/``بن`` handling, then :func:`transliterate_arabic`
@@ -48,6 +50,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Final
 
+from masar.core.text import name_skeleton
 from masar.screening.arabic import (
     ARABIC_TRANSLITERATION,
     PLAIN_TRANSLITERATION,
@@ -232,9 +235,13 @@ def _arabic_words(word: str) -> list[tuple[str, bool]]:
 
 def _raw_tokens(name: str) -> list[tuple[str, bool]]:
     """Words of ``name`` as (lower-case Latin text, came from Arabic script)."""
+    if name.isascii() and name.isprintable():
+        return [(t, False) for t in normalize_latin(name).split()]
+    # Invisible and bidi control characters removed, look-alike Cyrillic and Greek
+    # letters read as Latin: neither may hide a listed name (masar.core.text).
+    name = unicodedata.normalize("NFKC", name_skeleton(name))
     if name.isascii():
         return [(t, False) for t in normalize_latin(name).split()]
-    name = unicodedata.normalize("NFKC", name)
     if not has_arabic(name):
         return [(t, False) for t in normalize_latin(name).split()]
     out: list[tuple[str, bool]] = []

@@ -188,6 +188,26 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Rate limits (masar.core.throttling). Behind N reverse proxies, set MASAR_TRUSTED_PROXIES
+# to N so that the client address is read from X-Forwarded-For; with 0 (no proxy) the
+# header is ignored, as any client can forge it.
+MASAR_TRUSTED_PROXIES = env_int("MASAR_TRUSTED_PROXIES", 0)
+MASAR_THROTTLE_RATES = {
+    # The public tracker, per client address and per application number asked for.
+    "track": env_str("MASAR_THROTTLE_TRACK", "30/minute"),
+    "track_application": env_str("MASAR_THROTTLE_TRACK_APPLICATION", "20/hour"),
+    # Anonymous API callers (seal verification, open data, certificates), per address.
+    "anon": env_str("MASAR_THROTTLE_ANON", "120/minute"),
+    # Every authenticated API client, per user; carrier checks on top, per carrier user.
+    "user": env_str("MASAR_THROTTLE_USER", "1200/minute"),
+    "carrier": env_str("MASAR_THROTTLE_CARRIER", "600/minute"),
+}
+# Failed sign-ins are counted per the same address.
+AXES_CLIENT_IP_CALLABLE = "masar.core.throttling.client_address"
+
+# How deep lists and objects may nest in a JSON request body.
+MASAR_JSON_MAX_DEPTH = env_int("MASAR_JSON_MAX_DEPTH", 32)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "masar.accounts.authentication.BearerTokenAuthentication",
@@ -198,7 +218,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "masar.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "masar.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"track": "30/minute", "anon": "120/minute"},
+    "DEFAULT_THROTTLE_CLASSES": ["masar.core.throttling.ClientThrottle"],
+    # JSON bodies bounded in depth and in integer size (masar.core.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "masar.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # DRF's own throttles (if any view uses them) read the address the same way.
+    "NUM_PROXIES": MASAR_TRUSTED_PROXIES,
+    "DEFAULT_THROTTLE_RATES": MASAR_THROTTLE_RATES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -290,6 +319,9 @@ MASAR_WEBHOOKS_ALLOW_HTTP_LOCALHOST = env_bool(
 if env_str("MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS"):
     MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS = env_bool("MASAR_WEBHOOKS_BLOCK_PRIVATE_NETWORKS")
 
+# Manifest imports an agent may have queued or running at once.
+MASAR_MANIFEST_IMPORTS_PER_AGENT = env_int("MASAR_MANIFEST_IMPORTS_PER_AGENT", 2)
+
 # Manifests and crossing batches are posted as large bodies.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MASAR_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -303,6 +335,12 @@ MASAR_OPEN_DATA_MIN_CELL = env_int("MASAR_OPEN_DATA_MIN_CELL", 10)
 # Visa seal signing keys live outside the database (docs/visa-seal.md).
 MASAR_KEYS_DIR = Path(env_str("MASAR_KEYS_DIR", str(VAR_DIR / "keys")))
 MASAR_KEYS_PASSPHRASE = env_str("MASAR_KEYS_PASSPHRASE")
+# Signed checkpoints of the audit chain head and their key, outside the database too
+# (docs/security.md); written by `masar tick` every this many minutes and at verify.
+MASAR_AUDIT_CHECKPOINT_DIR: Path | None = Path(
+    env_str("MASAR_AUDIT_CHECKPOINT_DIR", str(MASAR_KEYS_DIR / "audit"))
+)
+MASAR_AUDIT_CHECKPOINT_MINUTES = env_int("MASAR_AUDIT_CHECKPOINT_MINUTES", 15)
 
 # How long Idempotency-Key records are kept before they may be pruned.
 MASAR_IDEMPOTENCY_TTL_HOURS = env_int("MASAR_IDEMPOTENCY_TTL_HOURS", 48)

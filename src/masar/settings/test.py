@@ -10,3 +10,8 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 AXES_ENABLED = True
 TASKS = TASKS
+# Audit checkpoints are files: each test that needs them points this at its own directory.
+MASAR_AUDIT_CHECKPOINT_DIR = None
+# The general per-client API limit is far above what any test sends in a minute (counts
+# outlive a test in the in-memory cache); tests of the limits set their own rates.
+MASAR_THROTTLE_RATES = {**MASAR_THROTTLE_RATES, "user": "1000000/minute", "anon": "1000000/minute"}  # noqa: F405

@@ -13,13 +13,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from masar.accounts.models import User
@@ -29,6 +29,7 @@ from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
+from masar.core.throttling import TrackAddressThrottle, TrackApplicationThrottle
 from masar.visas import selectors, services
 from masar.visas.error_codes import VisasError
 from masar.visas.keys import settings_key_store
@@ -470,53 +471,69 @@ class VisaDocumentApi(_Scoped):
 # --- The pilgrim's tracker (public, both values required, rate-limited) ------------------
 
 
+class TrackInput(serializers.Serializer):
+    application = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    passport = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
 class _Tracker(APIView):
+    """The two values come in the body of a POST, never in the address: passport numbers
+    stay out of URLs, access logs and browser history. Each call counts against the
+    caller's real address and against the application number asked for."""
+
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "track"
+    throttle_classes = [TrackAddressThrottle, TrackApplicationThrottle]
+
+    def _lookup(self, request: Request) -> Any:
+        from masar.visas.tracker import track_lookup
+
+        data = TrackInput(data=request.data)
+        data.is_valid(raise_exception=True)  # a value too long is a 400 of its field
+        values = data.validated_data
+        return track_lookup(application=values.get("application"), passport=values.get("passport"))
+
+    @extend_schema(
+        responses={405: OpenApiTypes.OBJECT},
+        summary="Refused: the tracker takes its two values by POST",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "code": VisasError.TRACK_USE_POST.value,
+                "message": _(
+                    "Send the application number and the passport number in the body of a "
+                    "POST request, never in the address."
+                ),
+                "fields": {},
+            },
+            status=status.HTTP_405_METHOD_NOT_ALLOWED,
+        )
 
 
 class TrackApi(_Tracker):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("application", str, required=True),
-            OpenApiParameter("passport", str, required=True),
-        ],
+        request=TrackInput,
         responses={200: OpenApiTypes.OBJECT, **error_responses(400, 404, 429)},
         summary="An application's steps, by its number and the passport number (public)",
     )
-    def get(self, request: Request) -> Response:
-        from masar.visas.tracker import track_lookup, track_payload
+    def post(self, request: Request) -> Response:
+        from masar.visas.tracker import track_payload
 
-        app = track_lookup(
-            application=request.query_params.get("application"),
-            passport=request.query_params.get("passport"),
-        )
-        return Response(track_payload(app))
+        return Response(track_payload(self._lookup(request)))
 
 
 class TrackDocumentApi(_Tracker):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("application", str, required=True),
-            OpenApiParameter("passport", str, required=True),
-        ],
-        responses={
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-            **error_responses(400, 404, 429),
-        },
+        request=TrackInput,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **error_responses(400, 404, 429)},
         summary="The e-visa PDF for the pilgrim, by the same pair (public)",
     )
-    def get(self, request: Request) -> HttpResponse:
+    def post(self, request: Request) -> HttpResponse:
         from masar.visas.pdf import visa_pdf
-        from masar.visas.tracker import track_lookup, track_visa
+        from masar.visas.tracker import track_visa
 
-        app = track_lookup(
-            application=request.query_params.get("application"),
-            passport=request.query_params.get("passport"),
-        )
-        visa = track_visa(app)
+        visa = track_visa(self._lookup(request))
         if visa is None:
             raise NotFound(VisasError.VISA_NOT_FOUND, _("No e-visa has been issued yet."))
         response = HttpResponse(visa_pdf(visa=visa), content_type="application/pdf")

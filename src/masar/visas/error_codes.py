@@ -21,3 +21,4 @@ class VisasError(StrEnum):
     ISSUANCE_RUNNING = "issuance_already_running"
     JOB_NOT_FOUND = "issuance_job_not_found"
     ENTRY_CLOSED = "season_closed_for_entry"
+    TRACK_USE_POST = "track_use_post"

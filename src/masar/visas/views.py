@@ -17,6 +17,7 @@ from masar.accounts.models import User
 from masar.core.errors import MasarError, NotFound, ValidationFailed
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
+from masar.core.throttling import TrackAddressThrottle, TrackApplicationThrottle
 from masar.visas import selectors, services
 from masar.visas.models import CancelReason, RejectionReason
 from masar.visas.seal import seal_qr_svg
@@ -24,21 +25,34 @@ from masar.visas.services.common import is_visa_officer, require_visa_officer
 from masar.visas.tracker import track_lookup, track_steps, track_visa
 
 
+@require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    """`/track/`: the form, and with both values the steps and the e-visa link. A wrong
-    pair and a missing value get the same message; nothing is disclosed without both."""
-    application = request.GET.get("application", "")
-    passport = request.GET.get("passport", "")
-    context: dict[str, object] = {"application": application, "passport": passport}
+    """`/track/`: the form (GET), and with both values posted the steps and the e-visa
+    button. A missing value is named; a wrong pair gets one message for both values; nothing
+    is disclosed without both. The values travel only in POST bodies (never in the address, the logs or
+    the history), and each lookup counts against the client's address and the application
+    number, as on the API."""
+    if request.method == "GET" and ("application" in request.GET or "passport" in request.GET):
+        # An old link or bookmark: not looked up, and not echoed (e.g. in the language form).
+        return redirect("visas:track")
+    context: dict[str, object] = {"application": "", "passport": ""}
     status = 200
-    if "application" in request.GET or "passport" in request.GET:
-        try:
-            app = track_lookup(application=application, passport=passport)
-        except (NotFound, ValidationFailed) as exc:
-            context["error"] = exc.message
-            status = exc.status
+    if request.method == "POST":
+        application = request.POST.get("application", "")[:40]
+        passport = request.POST.get("passport", "")[:40]
+        context.update(application=application, passport=passport)
+        throttles = (TrackAddressThrottle(), TrackApplicationThrottle())
+        if not all(throttle.allow_request(request, None) for throttle in throttles):
+            context["error"] = _("Too many attempts. Wait a few minutes, then try again.")
+            status = 429
         else:
-            context.update(found=app, steps=track_steps(app), visa=track_visa(app))
+            try:
+                app = track_lookup(application=application, passport=passport)
+            except (NotFound, ValidationFailed) as exc:
+                context["error"] = exc.message
+                status = exc.status
+            else:
+                context.update(found=app, steps=track_steps(app), visa=track_visa(app))
     return render(request, "visas/track.html", context, status=status)
 
 

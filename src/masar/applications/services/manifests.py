@@ -11,12 +11,14 @@ row is lost or stored twice. The chunk commits only while its run owns the job
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from heapq import merge
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone, translation
@@ -29,6 +31,7 @@ from masar.applications.eligibility.base import Failure, passport_key
 from masar.applications.eligibility.context import active_passports
 from masar.applications.error_codes import ApplicationsError
 from masar.applications.lock_objects import manifest_job_lock
+from masar.applications.manifest_bounds import XlsxRefused, xlsx_directory_check
 from masar.applications.manifest_format import ManifestReader, ManifestUnreadable
 from masar.applications.models import (
     Application,
@@ -45,8 +48,9 @@ from masar.applications.services.pilgrims import OPEN_STATUSES, application_numb
 from masar.applications.services.transitions import QUOTA_RULES
 from masar.core.audit import audit_record
 from masar.core.context import Origin, origin_scope
-from masar.core.errors import Forbidden, NotFound, ValidationFailed
+from masar.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from masar.integration.services import event_emit
+from masar.operators.models import Agent
 
 CHUNK_ROWS = 2000
 STALE_AFTER = timedelta(minutes=10)
@@ -83,8 +87,11 @@ def manifest_job_create(
     """Accept an uploaded manifest for a group and queue its import (`enqueue=False`:
     the caller runs `manifest_job_run` itself, as the demo seed does).
 
-    The file's type, size and header row are checked now, so a wrong file is refused at
-    once with the reason; the rows are read by the background import."""
+    The file's type and size, a CSV's header row and an XLSX's zip directory are checked
+    now, so a wrong file is refused at once with the reason; the rows (and an XLSX's
+    cells) are read only by the background import, within the bounds of
+    `manifest_bounds`. An agent has at most MASAR_MANIFEST_IMPORTS_PER_AGENT imports
+    queued or running at once."""
     agent = agent_of_actor(actor)
     if group.agent_id != agent.pk:
         raise Forbidden(ApplicationsError.NOT_ALLOWED, _("This group belongs to another agent."))
@@ -104,15 +111,8 @@ def manifest_job_create(
             _("The manifest is larger than %d MB.") % (manifest_format.MAX_BYTES // 2**20),
             fields={"file": [_("Split it into smaller files.")]},
         )
-    try:
-        upload.seek(0)
-        first = next(iter(ManifestReader(upload.file, fmt)), None)  # type: ignore[arg-type]
-    except ManifestUnreadable as exc:
-        raise _invalid(str(exc)) from None
-    finally:
-        upload.seek(0)
-    if first is None:
-        raise _invalid(_("the file has a header row but no pilgrims."))
+    _check_before_queueing(upload, fmt)
+    _check_running_imports(agent)
     job = ManifestJob(
         group=group,
         agent=agent,
@@ -134,6 +134,44 @@ def manifest_job_create(
     if enqueue:
         _enqueue_on_commit(job.pk)
     return job
+
+
+# A CSV's header row and first pilgrim are read from this much of the file, at most.
+CSV_HEAD_BYTES = 64 * 1024
+
+
+def _check_before_queueing(upload: UploadedFile, fmt: str) -> None:
+    """Bounded checks in the request: nothing here holds more than 64 KiB of the file."""
+    upload.seek(0)
+    try:
+        if fmt == "xlsx":
+            xlsx_directory_check(upload.file)  # type: ignore[arg-type]
+            return
+        head = io.BytesIO(upload.read(CSV_HEAD_BYTES))
+        first = next(iter(ManifestReader(head, fmt)), None)
+    except (ManifestUnreadable, XlsxRefused) as exc:
+        raise _invalid(str(exc)) from None
+    finally:
+        upload.seek(0)
+    if first is None:
+        raise _invalid(_("the file has a header row but no pilgrims."))
+
+
+def _check_running_imports(agent: Agent) -> None:
+    """Refuse a new import while the agent has its allowance of imports queued or running
+    (the agent's row is locked, so two uploads at once cannot both pass)."""
+    Agent.objects.select_for_update().filter(pk=agent.pk).first()
+    limit = settings.MASAR_MANIFEST_IMPORTS_PER_AGENT
+    running = ManifestJob.objects.filter(
+        agent=agent, status__in=(ManifestStatus.QUEUED, ManifestStatus.RUNNING)
+    ).count()
+    if running >= limit:
+        raise Conflict(
+            ApplicationsError.TOO_MANY_IMPORTS,
+            _("%(n)d manifest imports are already queued or running for this agent.")
+            % {"n": running},
+            fields={"file": [_("Wait until one of them has finished, then upload again.")]},
+        )
 
 
 def _enqueue_on_commit(job_id: int) -> None:

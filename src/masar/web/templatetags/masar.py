@@ -12,6 +12,13 @@ register = template.Library()
 
 
 @register.filter
+def isolated(value: object) -> str:
+    """The value in a <bdi> element: a right-to-left override (or any other bidi control)
+    inside a name then never reorders the text around it. Escaped as usual."""
+    return format_html("<bdi>{}</bdi>", "" if value is None else value)
+
+
+@register.filter
 def hijri(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
