@@ -7,8 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Masar core"
 
     def ready(self) -> None:
-        from masar.core.metrics import snapshot  # noqa: F401 - registers core.metrics_refresh
         from masar.core import periodic  # noqa: F401 - registers the audit checkpoint job
         from masar.core.api.parsers import integer_fields_bounded
+        from masar.core.metrics import snapshot  # noqa: F401 - registers core.metrics_refresh
 
         integer_fields_bounded()

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from masar.core.context import Origin, origin_scope
-from masar.core.throttling import client_address
 from masar.core.metrics.http import request_observe
+from masar.core.throttling import client_address
 
 access_logger = logging.getLogger("masar.request")
 
