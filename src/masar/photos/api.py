@@ -27,7 +27,7 @@ from masar.photos.models import PhotoBatch, Portrait
 from masar.photos.reasons import reasons_text
 
 
-class ReasonOutput(serializers.Serializer):
+class PhotoReasonOutput(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
 
@@ -35,7 +35,7 @@ class ReasonOutput(serializers.Serializer):
 class PortraitOutput(serializers.Serializer):
     pilgrim_id = serializers.IntegerField()
     status = serializers.CharField()
-    reasons = ReasonOutput(many=True)
+    reasons = PhotoReasonOutput(many=True)
     metrics = serializers.DictField()
     image_url = serializers.CharField()
     uploaded_at = serializers.DateTimeField()
@@ -58,16 +58,16 @@ def portrait_output(portrait: Portrait) -> dict[str, Any]:
     ).data
 
 
-class BatchItemOutput(serializers.Serializer):
+class PhotoArchiveItemOutput(serializers.Serializer):
     position = serializers.IntegerField()
     file_name = serializers.CharField()
     passport_number = serializers.CharField()
     pilgrim_id = serializers.IntegerField(allow_null=True)
     outcome = serializers.CharField()
-    reasons = ReasonOutput(many=True)
+    reasons = PhotoReasonOutput(many=True)
 
 
-class BatchOutput(serializers.Serializer):
+class PhotoArchiveOutput(serializers.Serializer):
     id = serializers.IntegerField()
     group_id = serializers.IntegerField()
     original_name = serializers.CharField()
@@ -77,7 +77,7 @@ class BatchOutput(serializers.Serializer):
     processed_files = serializers.IntegerField()
     accepted_files = serializers.IntegerField()
     rejected_files = serializers.IntegerField()
-    items = BatchItemOutput(many=True)
+    items = PhotoArchiveItemOutput(many=True)
 
 
 def batch_output(batch: PhotoBatch) -> dict[str, Any]:
@@ -92,7 +92,7 @@ def batch_output(batch: PhotoBatch) -> dict[str, Any]:
         }
         for item in batch.items.order_by("position")
     ]
-    return BatchOutput(
+    return PhotoArchiveOutput(
         {
             "id": batch.pk,
             "group_id": batch.group_id,
@@ -178,14 +178,14 @@ class PilgrimPhotoAcceptApi(_Scoped):
 class GroupPhotoBatchApi(_Scoped):
     required_roles = list(AGENT_ROLES)
     parser_classes = [MultiPartParser, FormParser]
-    serializer_class = BatchOutput
+    serializer_class = PhotoArchiveOutput
 
     class ArchiveInput(serializers.Serializer):
         file = serializers.FileField()
 
     @extend_schema(
         request={"multipart/form-data": ArchiveInput},
-        responses={202: BatchOutput, **error_responses(400, 403, 404)},
+        responses={202: PhotoArchiveOutput, **error_responses(400, 403, 404)},
         summary="Upload a ZIP of a group's photos named by passport number; checked in the background",
     )
     def post(self, request: Request, group_id: int) -> Response:
@@ -199,10 +199,10 @@ class GroupPhotoBatchApi(_Scoped):
 
 
 class PhotoBatchDetailApi(_Scoped):
-    serializer_class = BatchOutput
+    serializer_class = PhotoArchiveOutput
 
     @extend_schema(
-        responses={200: BatchOutput, **error_responses(404)},
+        responses={200: PhotoArchiveOutput, **error_responses(404)},
         summary="A photo archive: progress, counts and every file's outcome with its reasons",
     )
     def get(self, request: Request, batch_id: int) -> Response:
