@@ -173,7 +173,7 @@ def main() -> int:
     parser.add_argument("--no-archive", action="store_true", help="skip the 100-photo archive")
     args = parser.parse_args()
     count = QUICK if args.quick else FULL
-    print(f"making {count} portraits at {UPLOAD_SIZE[0]}x{UPLOAD_SIZE[1]} ...")
+    print(f"making {count} portraits at {UPLOAD_SIZE[0]}x{UPLOAD_SIZE[1]} ...", flush=True)
     uploads = _portraits(count, UPLOAD_SIZE)
     upload_sized = _pair(uploads)
     print(
