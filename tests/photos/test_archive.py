@@ -168,3 +168,22 @@ def test_a_member_over_the_size_limit_is_rejected_unread(
         [{"code": "file_too_large", "params": {"size": len(images.good()), "limit": 20_000}}],
     )
     assert Portrait.objects.count() == 0
+
+
+def test_a_damaged_member_is_rejected_alone(group: Any, agent_staff: Any, three: list[Any]) -> None:
+    first, second = three[0], three[1]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr(f"{first.passport_number}.jpg", images.good(0))
+        zf.writestr(f"{second.passport_number}.jpg", images.good(1))
+    raw = bytearray(out.getvalue())
+    at = raw.index(images.good(0)[:64]) + 5000
+    raw[at] ^= 0xFF  # the first file's CRC no longer matches
+    upload = SimpleUploadedFile("photos.zip", bytes(raw), content_type="application/zip")
+    batch = photo_batch_create(actor=agent_staff, group=group, upload=upload, enqueue=False)
+    batch = photo_batch_run(batch_id=batch.pk)
+    assert batch.status == "completed"
+    assert report(batch) == [
+        (f"{first.passport_number}.jpg", "rejected", first.pk, ["unreadable"]),
+        (f"{second.passport_number}.jpg", "accepted", second.pk, []),
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -52,6 +53,16 @@ from masar.photos.reasons import reason_text
 ACCEPT_ROLES = (Role.VISA_OFFICER, Role.SUPERVISOR)
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
 PASSPORT_STEM = re.compile(r"^[A-Z0-9]{5,9}$")
+# What reading one member of a hostile or damaged archive may raise.
+UNREADABLE_MEMBER = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+    zlib.error,
+)
 
 
 def photo_thresholds() -> Thresholds:
@@ -220,7 +231,7 @@ def _open_bounded(handle: IO[bytes]) -> tuple[zipfile.ZipFile, list[_Member]]:
     """Open the archive's directory (no member is read) and check its bounds."""
     try:
         archive = zipfile.ZipFile(handle)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise _archive_error(PhotosError.INVALID_ZIP, _("The file is not a ZIP archive.")) from None
     members = _members(archive)
     if not members:
@@ -360,11 +371,18 @@ def _process_member(
         return
     seen.add(passport)
     data: bytes | None = None
+    unreadable = False
     if member.info.file_size <= t.max_bytes:
-        with archive.open(member.info) as handle:
-            # The directory's size may lie: never read more than the limit allows.
-            data = _read_bounded(handle, t.max_bytes)
-    if data is None:
+        try:
+            with archive.open(member.info) as handle:
+                # The directory's size may lie: never read more than the limit allows.
+                data = _read_bounded(handle, t.max_bytes)
+        except UNREADABLE_MEMBER:
+            # Encrypted, an unknown compression, a bad CRC: this file only.
+            unreadable = True
+    if unreadable:
+        outcome = CheckOutcome([Problem(PhotoProblem.UNREADABLE)], {})
+    elif data is None:
         outcome = CheckOutcome(
             [
                 Problem(
