@@ -187,3 +187,35 @@ def test_a_damaged_member_is_rejected_alone(group: Any, agent_staff: Any, three:
         (f"{first.passport_number}.jpg", "rejected", first.pk, ["unreadable"]),
         (f"{second.passport_number}.jpg", "accepted", second.pk, []),
     ]
+
+
+def test_an_archive_whose_worker_stopped_is_queued_again(
+    group: Any,
+    agent_staff: Any,
+    three: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from masar.core.schedule import SCHEDULE
+    from masar.photos.services import photo_batches_resume
+
+    assert "photos.archives_resume" in SCHEDULE
+    upload = archive([(f"{p.passport_number}.jpg", images.good(i)) for i, p in enumerate(three)])
+    batch = photo_batch_create(actor=agent_staff, group=group, upload=upload, enqueue=False)
+    fresh = photo_batch_create(
+        actor=agent_staff, group=group, upload=archive([("A1234567.jpg", b"x")]), enqueue=False
+    )
+    long_ago = timezone.now() - dt.timedelta(minutes=11)
+    PhotoBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, heartbeat_at=long_ago, processed_files=1
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert photo_batches_resume() == [batch.pk]
+    assert len(callbacks) == 1
+    assert PhotoBatch.objects.get(pk=batch.pk).status == BatchStatus.QUEUED
+    assert PhotoBatch.objects.get(pk=fresh.pk).status == BatchStatus.QUEUED
+    assert AuditEntry.objects.filter(action="photos.archive_resumed").count() == 1
+    assert photo_batches_resume() == []  # its heartbeat is fresh now

@@ -7,4 +7,7 @@ class PhotosConfig(AppConfig):
     verbose_name = "Pilgrim photos"
 
     def ready(self) -> None:
-        from masar.photos import eligibility  # noqa: F401 - registers the photo rule
+        from masar.photos import (
+            eligibility,  # noqa: F401 - registers the photo rule
+            periodic,  # noqa: F401 - registers the periodic jobs
+        )

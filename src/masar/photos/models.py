@@ -120,6 +120,8 @@ class PhotoBatch(models.Model):
     error = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Moved with every file done: a run silent for long has stopped (see photo_batches_resume).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import IO, Any
 
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,8 @@ from masar.photos.reasons import reason_text
 ACCEPT_ROLES = (Role.VISA_OFFICER, Role.SUPERVISOR)
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
 PASSPORT_STEM = re.compile(r"^[A-Z0-9]{5,9}$")
+# An archive with no file done for this long has lost its worker.
+STALE_AFTER = timedelta(minutes=10)
 # What reading one member of a hostile or damaged archive may raise.
 UNREADABLE_MEMBER = (
     zipfile.BadZipFile,
@@ -293,15 +296,17 @@ def photo_batch_create(
         details={"group_id": group.pk, "file": batch.original_name, "files": len(members)},
     )
     if enqueue:
-        batch_id = batch.pk
-
-        def _enqueue() -> None:
-            from masar.photos.tasks import photo_batch_process
-
-            photo_batch_process.enqueue(batch_id=batch_id)
-
-        transaction.on_commit(_enqueue)
+        _enqueue_on_commit(batch.pk)
     return batch
+
+
+def _enqueue_on_commit(batch_id: int) -> None:
+    def enqueue() -> None:
+        from masar.photos.tasks import photo_batch_process
+
+        photo_batch_process.enqueue(batch_id=batch_id)
+
+    transaction.on_commit(enqueue)
 
 
 def _group_pilgrims(group: Group) -> dict[str, Pilgrim]:
@@ -332,6 +337,7 @@ def _item(
     )
     accepted = 1 if outcome == ItemOutcome.ACCEPTED else 0
     PhotoBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=timezone.now(),
         processed_files=F("processed_files") + 1,
         accepted_files=F("accepted_files") + accepted,
         rejected_files=F("rejected_files") + (1 - accepted),
@@ -427,7 +433,8 @@ def photo_batch_run(*, batch_id: int) -> PhotoBatch:
             return batch
         batch.status = BatchStatus.RUNNING
         batch.started_at = batch.started_at or timezone.now()
-        batch.save(update_fields=["status", "started_at"])
+        batch.heartbeat_at = timezone.now()
+        batch.save(update_fields=["status", "started_at", "heartbeat_at"])
     t = photo_thresholds()
     done = set(batch.items.values_list("position", flat=True))
     seen = set(batch.items.exclude(pilgrim=None).values_list("passport_number", flat=True))
@@ -465,3 +472,42 @@ def _batch_finish(batch: PhotoBatch, status: str, error: dict[str, Any]) -> Phot
         },
     )
     return batch
+
+
+def _task_waiting(batch_id: int) -> bool:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        status__in=["READY", "RUNNING"],
+        task_path="masar.photos.tasks.photo_batch_process",
+        args_kwargs__kwargs__batch_id=batch_id,
+    ).exists()
+
+
+def photo_batches_resume(*, stale_after: timedelta = STALE_AFTER) -> list[int]:
+    """Queue again every archive whose worker stopped: running with no file done for
+    `stale_after`, or queued that long with no task waiting. Each goes on after the files
+    already done. Returns the ids queued."""
+    cutoff = timezone.now() - stale_after
+    resumed: list[int] = []
+    candidates = PhotoBatch.objects.filter(
+        status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
+    ).filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+    for pk in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            batch = PhotoBatch.objects.select_for_update().get(pk=pk)
+            if batch.is_finished or _task_waiting(pk):
+                continue
+            batch.status = BatchStatus.QUEUED
+            batch.heartbeat_at = timezone.now()
+            batch.save(update_fields=["status", "heartbeat_at"])
+            audit_record(
+                actor=None,
+                action="photos.archive_resumed",
+                target=batch,
+                organization=batch.agent.organization,
+                details={"processed_files": batch.processed_files},
+            )
+            _enqueue_on_commit(pk)
+            resumed.append(pk)
+    return resumed
