@@ -115,3 +115,12 @@ def test_thresholds_come_from_a_mapping_and_refuse_unknown_names() -> None:
     with pytest.raises(ValueError, match="unknown photo thresholds"):
         Thresholds.from_mapping({"min_widht": 300})
     assert codes(images.tiny(), Thresholds(min_width=100, min_height=100)) == []
+
+
+def test_a_truncated_file_is_unreadable_even_when_pillow_is_told_to_load_it(
+    monkeypatch: Any,
+) -> None:
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
+    assert codes(images.good(0)[:3000]) == ["unreadable"]
+    assert codes(images.good_png()[:5000]) == ["unreadable"]
+    assert codes(images.good(0)) == []

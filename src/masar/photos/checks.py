@@ -184,6 +184,18 @@ def portrait_probe(data: bytes, t: Thresholds) -> Image.Image:
     return image
 
 
+def _truncated(data: bytes, kind: str) -> bool:
+    """A file cut short. Pillow would refuse it, unless something in the process (WeasyPrint
+    does, on import) has set the process-wide `ImageFile.LOAD_TRUNCATED_IMAGES`, when it
+    fills the missing part with grey; the end marker is checked here instead."""
+    tail = data[-64:]
+    if kind == "JPEG":
+        return b"\xff\xd9" not in tail
+    if kind == "PNG":
+        return b"IEND" not in tail
+    return False
+
+
 def _decode(image: Image.Image, t: Thresholds) -> tuple[np.ndarray, tuple[int, int]]:
     """Decode upright into an RGB array; a JPEG at the smallest DCT scale still as large
     as the output (a 12-megapixel photo decodes at an eighth of the work). Returns the
@@ -273,6 +285,8 @@ def portrait_check(data: bytes, t: Thresholds) -> CheckOutcome:
         image = portrait_probe(data, t)
     except PhotoRefused as refused:
         return CheckOutcome([refused.problem], {})
+    if _truncated(data, image.format or ""):
+        return CheckOutcome([Problem(PhotoProblem.UNREADABLE)], {})
     try:
         rgb, (full_w, full_h) = _decode(image, t)
     except (OSError, SyntaxError, ValueError):

@@ -100,6 +100,9 @@ def portrait_save_checked(
     """Replace the pilgrim's portrait with a checked one (in the caller's transaction)."""
     status = PortraitStatus.COMPLIANT if outcome.compliant else PortraitStatus.FLAGGED
     reasons = [p.as_dict() for p in outcome.problems]
+    # The pilgrim's row orders two uploads for the same pilgrim (the first creates the
+    # portrait, the second replaces it), also when there is no portrait yet.
+    list(Pilgrim.objects.select_for_update().filter(pk=pilgrim.pk).values_list("pk", flat=True))
     portrait = Portrait.objects.select_for_update().filter(pilgrim=pilgrim).first()
     old_name = portrait.image.name if portrait is not None else ""
     if portrait is None:
