@@ -335,8 +335,8 @@ def test_the_check_answers_within_a_second_in_a_fixed_number_of_queries(
         response = _check(client, visa.application.pilgrim.mrz)
         elapsed = time.perf_counter() - started
     assert response.context["verdict"].allowed is True
-    # session, user, organization, roles, posting, port, visa, rules, crossings, stay
-    assert len(queries) == 10
+    # session, user, organization, roles, posting, port, visa, rules, crossings, stay, portrait
+    assert len(queries) == 11
     assert elapsed < 1.0
 
 

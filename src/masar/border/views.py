@@ -4,9 +4,7 @@ with their CSV exports and the company's escape notice."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import mimetypes
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +34,7 @@ from masar.border.services import (
 from masar.core.errors import MasarError
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
+from masar.photos.rendering import portrait_data_uri
 from masar.visas.models import Visa
 
 PAGE_SIZE = 50
@@ -96,17 +95,8 @@ def _port_choices(ports: list[Port]) -> list[tuple[str, str]]:
 
 
 def _photo_uri(pilgrim: Any) -> str:
-    """The pilgrim's photo inline (the CSP allows data: images; media is not public)."""
-    photo = getattr(pilgrim, "photo", None)
-    if not photo:
-        return ""
-    try:
-        with photo.open("rb") as handle:
-            data = handle.read()
-    except (OSError, ValueError):
-        return ""
-    kind = mimetypes.guess_type(photo.name or "")[0] or "image/jpeg"
-    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+    """The pilgrim's portrait inline (the CSP allows data: images; the store is private)."""
+    return portrait_data_uri(pilgrim)
 
 
 @dataclass

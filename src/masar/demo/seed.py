@@ -103,6 +103,7 @@ AGENT_WORDS = {
 # `demo_seed_step(*, rng, season, stdout) -> list[str]` runs after the operators exist.
 DEMO_STEP_MODULES = [
     "masar.applications.demo",
+    "masar.photos.demo",
     "masar.screening.demo",
     "masar.visas.demo",
     "masar.border.demo",

@@ -102,6 +102,9 @@ class SeasonRules(models.Model):
     mahram_rule = models.BooleanField(default=False)
     mahram_rule_max_age = models.PositiveSmallIntegerField(default=45)
     package_required = models.BooleanField(default=True)
+    photo_required = models.BooleanField(
+        default=False, help_text=_("A photo that passed the portrait checks (or was accepted).")
+    )
     overstay_ban_years = models.PositiveSmallIntegerField(default=5)
     hajj_once_every_years = models.PositiveSmallIntegerField(default=5)
     # Operators

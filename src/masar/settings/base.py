@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "masar.operators",
     "masar.seasons",
     "masar.applications",
+    "masar.photos",
     "masar.screening",
     "masar.training",
     "masar.visas",
@@ -172,6 +173,16 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Pilgrims' portraits and photo archives: private, outside MEDIA_ROOT, served only by a
+    # view that checks who asks (docs/photos.md has the S3-compatible set-up).
+    "portraits": {
+        "BACKEND": env_str(
+            "MASAR_PORTRAITS_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None}
+        if not env_str("MASAR_PORTRAITS_STORAGE")
+        else {},
+    },
 }
 
 # Content security policy: everything is served from this site; no CDN anywhere.
@@ -325,6 +336,14 @@ MASAR_MANIFEST_IMPORTS_PER_AGENT = env_int("MASAR_MANIFEST_IMPORTS_PER_AGENT", 2
 # Manifests and crossing batches are posted as large bodies.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MASAR_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Portrait checks: every threshold of `masar.photos.checks.Thresholds` may be overridden
+# here by name (defaults and their meaning in docs/photos.md).
+MASAR_PHOTO_CHECKS: dict[str, int | float] = {}
+# A group's archive of photos: its size, how many files, how many bytes once unpacked.
+MASAR_PHOTO_ARCHIVE_MAX_BYTES = env_int("MASAR_PHOTO_ARCHIVE_MAX_BYTES", 200 * 1024 * 1024)
+MASAR_PHOTO_ARCHIVE_MAX_FILES = env_int("MASAR_PHOTO_ARCHIVE_MAX_FILES", 2000)
+MASAR_PHOTO_ARCHIVE_MAX_UNPACKED = env_int("MASAR_PHOTO_ARCHIVE_MAX_UNPACKED", 1024 * 1024 * 1024)
 
 # Review deadline of referrals raised by Masar's own records (bans, previous refusals);
 # watchlist hits use their list's own deadline.

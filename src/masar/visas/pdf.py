@@ -5,9 +5,9 @@ the seal's QR code. Only local files and data: URIs are fetched, never the netwo
 from __future__ import annotations
 
 import base64
-import mimetypes
 
 from masar.core.dates import hijri_display
+from masar.photos.rendering import portrait_data_uri
 from masar.visas.models import Visa
 from masar.visas.seal import seal_qr_svg
 from masar.web.pdf import pdf_render
@@ -17,16 +17,7 @@ STATUS_AR = {"valid": "سارية", "cancelled": "ملغاة", "lapsed": "منت
 
 
 def _photo_uri(visa: Visa) -> str:
-    photo = visa.application.pilgrim.photo
-    if not photo:
-        return ""
-    try:
-        with photo.open("rb") as handle:
-            data = handle.read()
-    except (OSError, ValueError):
-        return ""
-    kind = mimetypes.guess_type(photo.name or "")[0] or "image/jpeg"
-    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+    return portrait_data_uri(visa.application.pilgrim)
 
 
 def _qr_uri(visa: Visa) -> str:
