@@ -244,3 +244,30 @@ def test_agent_corrects_a_returned_application(agent_staff, company_staff, draft
     assert response.status_code == 302
     draft.pilgrim.refresh_from_db()
     assert draft.pilgrim.passport_issue_date.isoformat() == new_date
+
+
+def test_submit_every_draft_asks_first_with_the_count(agent_staff, group, make_draft):
+    drafts = [make_draft() for _ in range(2)]
+    client = _client(agent_staff)
+    check = client.post(f"/groups/{group.pk}/", {"action": "submit_all"})
+    html = check.content.decode()
+    assert check.status_code == 200
+    assert 'id="submit-confirm"' in html and 'data-count="2"' in html
+    assert "Submit 2 drafts to the company?" in html
+    assert set(Application.objects.values_list("status", flat=True)) == {ApplicationStatus.DRAFT}
+    late = make_draft()  # added while the agent reads the question: not confirmed, not sent
+    done = client.post(
+        f"/groups/{group.pk}/",
+        {"action": "submit_all", "step": "confirm", "draft": [d.pk for d in drafts]},
+    )
+    assert done.status_code == 200
+    assert "2 applications were submitted." in done.content.decode()
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert [statuses[d.pk] for d in drafts] == [ApplicationStatus.SUBMITTED] * 2
+    assert statuses[late.pk] == ApplicationStatus.DRAFT
+
+
+def test_submit_every_draft_without_drafts_says_so(agent_staff, group):
+    response = _client(agent_staff).post(f"/groups/{group.pk}/", {"action": "submit_all"})
+    html = response.content.decode()
+    assert "There is no draft to submit." in html and 'id="submit-confirm"' not in html

@@ -9,6 +9,8 @@ class VisasError(StrEnum):
     NOT_AWAITING_DECISION = "application_not_awaiting_decision"
     REASON_REQUIRED = "reason_required"
     INVALID_REASON_CODE = "invalid_reason_code"
+    REASON_WITH_APPROVAL = "refusal_reason_with_approval"
+    NOT_CONFIRMED = "not_confirmed"
     NOTHING_SELECTED = "nothing_selected"
     TOO_MANY_SELECTED = "too_many_selected"
     NOT_APPROVED = "application_not_approved"
