@@ -22,3 +22,4 @@ class VisasError(StrEnum):
     ISSUANCE_RUNNING = "issuance_already_running"
     JOB_NOT_FOUND = "issuance_job_not_found"
     ENTRY_CLOSED = "season_closed_for_entry"
+    ARCHIVE_NOT_FOUND = "visa_archive_not_found"

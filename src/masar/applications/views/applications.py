@@ -23,6 +23,7 @@ from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS, Applicatio
 from masar.applications.views.common import actor_of, is_agent, is_company
 from masar.core.errors import MasarError, Unprocessable
 from masar.core.params import is_whole_number
+from masar.web.case_file import case_file
 
 
 @login_required
@@ -106,6 +107,9 @@ def _actions(actor: Any, app: Application) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The case file: the pilgrim and passport, the MRZ, the journey in words, the actions
+    and decision the viewer may take, the visa, crossings and stays, violations, and the
+    screening evidence for the ministries' staff allowed to see it."""
     actor = actor_of(request)
     app = get_object_or_404(selectors.application_list(actor=actor), pk=application_id)
     failures: list[dict[str, str]] = []
@@ -145,9 +149,9 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         request,
         "applications/application_detail.html",
         {
+            **case_file(actor=actor, application=app),
             "app": app,
             "pilgrim": app.pilgrim,
-            "history": selectors.application_history(application=app),
             "actions": _actions(actor, app),
             "can_edit": app.status in EDITABLE_STATUSES
             and is_agent(actor)
