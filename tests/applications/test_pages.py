@@ -271,3 +271,56 @@ def test_submit_every_draft_without_drafts_says_so(agent_staff, group):
     response = _client(agent_staff).post(f"/groups/{group.pk}/", {"action": "submit_all"})
     html = response.content.decode()
     assert "There is no draft to submit." in html and 'id="submit-confirm"' not in html
+
+
+def test_the_clerk_searches_by_name_passport_number_and_group(
+    agent_staff, company_staff, make_draft, group
+):
+    hidayat = make_draft(surname="HIDAYAT")
+    other = make_draft(surname="SANTOSO")
+    for app in (hidayat, other):
+        application_submit(actor=agent_staff, application=app)
+    client = _client(company_staff)
+
+    def found(q):
+        response = client.get("/applications/", {"q": q})
+        return sorted(a.pk for a in response.context["page"])
+
+    assert found("hidaya") == [hidayat.pk]
+    assert found(other.pilgrim.passport_number) == [other.pk]
+    assert found(hidayat.number.lower()) == [hidayat.pk]
+    assert found(str(group.pk)) == sorted([hidayat.pk, other.pk])
+    assert found(group.name[:4]) == sorted([hidayat.pk, other.pk])
+    html = client.get("/applications/").content.decode()
+    assert f'<a href="/groups/{group.pk}/">{group.name}</a>' in html
+    assert 'id="select-page" data-select-all="ids"' in html
+    assert "Every submitted application matching the search (2); you confirm next" in html
+
+
+def test_a_bulk_action_on_every_matching_application_is_confirmed_first(
+    agent_staff, company_staff, make_draft
+):
+    apps = [make_draft() for _ in range(2)]
+    for app in apps:
+        application_submit(actor=agent_staff, application=app)
+    client = _client(company_staff)
+    check = client.post(
+        "/applications/bulk/",
+        {"scope": "filtered", "action": "approve", "q": "", "next": "/applications/"},
+    )
+    html = check.content.decode()
+    assert check.status_code == 200
+    assert 'data-count="2" data-action="approve"' in html and "Approve 2 applications" in html
+    assert set(Application.objects.values_list("status", flat=True)) == {
+        ApplicationStatus.SUBMITTED
+    }
+    late = make_draft()
+    application_submit(actor=agent_staff, application=late)
+    done = client.post(
+        "/applications/bulk/",
+        {"action": "approve", "ids": [a.pk for a in apps], "next": "/applications/"},
+    )
+    assert done.status_code == 302
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert [statuses[a.pk] for a in apps] == [ApplicationStatus.SCREENING] * 2
+    assert statuses[late.pk] == ApplicationStatus.SUBMITTED

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,16 +26,17 @@ from masar.core.errors import MasarError, Unprocessable
 from masar.core.params import is_whole_number
 from masar.web.case_file import case_file
 
+#: The most applications one bulk action takes from a search.
+BULK_LIMIT = 500
+
 
 @login_required
 def applications(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     qs = selectors.application_list(actor=actor)
     status = request.GET.get("status", "")
-    if status:
-        qs = qs.filter(status=status)
-    if q := request.GET.get("q", "").strip():
-        qs = qs.filter(pilgrim__passport_number=q.upper()) | qs.filter(number=q.upper())
+    q = request.GET.get("q", "").strip()[:100]
+    qs = application_search(qs, status=status, q=q)
     page = Paginator(qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -47,8 +49,32 @@ def applications(request: HttpRequest) -> HttpResponse:
             "counts": selectors.status_counts(selectors.application_list(actor=actor)),
             "can_decide": is_company(actor),
             "reason_form": ReasonForm(),
+            "matching_submitted": (
+                qs.filter(status=ApplicationStatus.SUBMITTED).count() if is_company(actor) else 0
+            ),
         },
     )
+
+
+def application_search(qs: Any, *, status: str = "", q: str = "") -> Any:
+    """A list filtered by status and by what the clerk typed: an application or passport
+    number (exact), a group number, or part of the pilgrim's name or the group's name."""
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        upper = q.upper()
+        match = (
+            Q(number=upper)
+            | Q(pilgrim__passport_number=upper)
+            | Q(pilgrim__surname__icontains=q)
+            | Q(pilgrim__given_names__icontains=q)
+            | Q(pilgrim__native_name__icontains=q)
+            | Q(group__name__icontains=q)
+        )
+        if is_whole_number(q):
+            match |= Q(group_id=int(q))
+        qs = qs.filter(match)
+    return qs
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -65,11 +91,32 @@ def applications_bulk(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if not is_company(actor):
         raise Http404
-    ids = [int(v) for v in request.POST.getlist("ids") if is_whole_number(v)]
-    visible = list(
-        selectors.application_list(actor=actor).filter(pk__in=ids).values_list("pk", flat=True)
-    )
     action = request.POST.get("action")
+    if action not in ("approve", "return"):
+        raise Http404
+    own = selectors.application_list(actor=actor)
+    if request.POST.get("scope") == "filtered":
+        # Every submitted application matching the list's search: checked first, with the
+        # count; the confirmation posts back the ids, and only those are decided.
+        matching = application_search(
+            own, status=ApplicationStatus.SUBMITTED, q=request.POST.get("q", "").strip()[:100]
+        )
+        apps = list(matching.order_by("id")[:BULK_LIMIT])
+        if not apps:
+            messages.error(request, _("No submitted application matches the search."))
+            return _back(request, "applications:applications")
+        return render(
+            request,
+            "applications/bulk_confirm.html",
+            {
+                "apps": apps,
+                "action": action,
+                "reason": request.POST.get("reason", "")[:2000],
+                "next": request.POST.get("next", ""),
+            },
+        )
+    ids = [int(v) for v in request.POST.getlist("ids") if is_whole_number(v)]
+    visible = list(own.filter(pk__in=ids).values_list("pk", flat=True))
     if not visible:
         messages.error(request, _("Tick at least one application."))
         return _back(request, "applications:applications")
