@@ -21,7 +21,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
             return result.violations.map(v => ({
-                id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))
+                id: v.id, impact: v.impact,
+                nodes: v.nodes.map(n => n.target.join(" ") + " " + n.html + " " + n.failureSummary)
             }));
         }""",
         WCAG_TAGS,
