@@ -4,8 +4,8 @@ docs/screenshots/.
 
 - The agent: home → visas ready to download → the issued-visa list → the case file → the
   group's visas as one ZIP.
-- The visa officer: home → the consular queue → the case file beside the decision →
-  decide from the case file → confirm.
+- The visa officer: home → the consular queue → the case file opened beside it → decide
+  from the case file → confirm.
 - The company clerk: home → applications to approve → select the page → approve.
 """
 
@@ -101,12 +101,13 @@ def test_the_consul_decides_from_the_case_file(
         page.wait_for_selector("#decision-form")
         _clean(page)
         page.locator("a[data-case-file]").first.click()
-        page.wait_for_selector("#decide-h")
+        page.wait_for_selector("#case-panel #decide-h")
+        assert page.url.endswith("/visas/decisions/")  # the case file opens beside the queue
         assert (
             app.pilgrim.passport_number
             in page.locator("#pilgrim-h + div, .pilgrim").first.inner_text()
         )
-        screenshot(page, f"case-file-consul-{language}.png")
+        screenshot(page, f"consular-queue-case-file-{language}.png")
         _clean(page)
         page.select_option("#cf-decision", "approve")
         page.locator(".decide button[type=submit]").click()

@@ -33,7 +33,9 @@ def test_the_queue_in_arabic_and_english(in_decision: Any, visa_officer: Any) ->
     assert 'dir="rtl"' in html and app.number in html
     assert '<th scope="col">' in html and f'id="app-{app.pk}"' in html
     # the number opens the case file beside the decision
-    assert f'<a href="/applications/{app.pk}/" data-case-file>' in html
+    assert (
+        f'<a href="/applications/{app.pk}/" data-case-file hx-get="/applications/{app.pk}/"' in html
+    )
     english = signed_in(visa_officer, "en").get("/visas/decisions/").content.decode()
     assert "Consular decisions" in english and 'dir="ltr"' in english
     # no decision is chosen in advance

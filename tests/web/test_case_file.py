@@ -42,7 +42,10 @@ def test_the_consul_opens_the_case_file_beside_the_decision(
 ) -> None:
     app = in_decision()
     queue = signed_in(visa_officer).get("/visas/decisions/").content.decode()
-    assert f'<a href="/applications/{app.pk}/" data-case-file>' in queue
+    assert (
+        f'<a href="/applications/{app.pk}/" data-case-file hx-get="/applications/{app.pk}/"'
+        in queue
+    )
     response = signed_in(visa_officer).get(f"/applications/{app.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
