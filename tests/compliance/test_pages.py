@@ -193,3 +193,43 @@ def test_appeal_attachments_open(
         assert b"".join(response.streaming_content) == b"%PDF-1.4 proof"
     other = signed_in(other_company_staff, "en").get(f"/compliance/appeals/files/{attachment.pk}/")
     assert other.status_code == 404
+
+
+def test_licensing_staff_lift_a_warning_from_the_page(
+    raised: Any, season: Any, company: Any, licensing_officer: Any, company_staff: Any
+) -> None:
+    from django.utils import timezone
+
+    from masar.compliance.models import Penalty
+
+    # the overstay of `raised` may already have put the company on the ladder's warning
+    warning, _ = Penalty.objects.get_or_create(
+        season=season,
+        company=company,
+        step="warning",
+        defaults={
+            "status": "active",
+            "automatic": False,
+            "reason": "Two overstayers",
+            "starts_on": season.starts_on,
+            "imposed_at": timezone.now(),
+        },
+    )
+    assert warning.status == "active"
+    url = _company_page(company, season)
+    assert f'id="lift-{warning.pk}"' in signed_in(licensing_officer, "en").get(url).content.decode()
+    assert f'id="lift-{warning.pk}"' not in (
+        signed_in(company_staff, "en").get(url).content.decode()
+    )
+    refused = signed_in(company_staff, "en").post(
+        url, {"action": "lift", "penalty": warning.pk, "reason": "Mine"}
+    )
+    assert refused.status_code == 400
+    warning.refresh_from_db()
+    assert warning.status == "active"
+    done = signed_in(licensing_officer, "en").post(
+        url, {"action": "lift", "penalty": warning.pk, "reason": "Pilgrims left on time"}
+    )
+    assert done.status_code == 302
+    warning.refresh_from_db()
+    assert (warning.status, warning.lifted_reason) == ("lifted", "Pilgrims left on time")
