@@ -94,3 +94,36 @@ def test_the_agent_home_lists_drafts_and_returned_work(make_draft: Any, agent_st
     html = signed_in(agent_staff, "ar").get("/").content.decode()
     assert 'data-queue="drafts" data-count="1"' in html
     assert 'data-queue="returned" data-count="0"' in html
+
+
+ROLE_ORGS = [
+    ("agent_staff", "agent"),
+    ("company_staff", "company"),
+    ("supervisor", "company"),
+    ("visa_officer", "mofa"),
+    ("security_analyst", "moi"),
+    ("border_officer", "moi"),
+    ("analyst", "moi"),
+    ("licensing_officer", "mohu"),
+    ("inspector", "mohu"),
+    ("trainer", "mohu"),
+    ("analyst", "mohu"),
+    ("supervisor", "mohu"),
+]
+
+
+@pytest.mark.parametrize(("role", "org"), ROLE_ORGS)
+def test_every_link_of_a_roles_navigation_opens(
+    request: Any, season: Any, role: str, org: str
+) -> None:
+    """Only what it may use: no link of a role's menu answers 403 or 404."""
+    from tests.factories import UserFactory
+
+    organization = request.getfixturevalue(org)
+    organization = getattr(organization, "organization", organization)
+    user = UserFactory(organization=organization, roles=[role])
+    client = signed_in(user)
+    links = _nav(client.get("/").content.decode())
+    assert len(links) > 1
+    answers = {link: client.get(link).status_code for link in links}
+    assert answers == dict.fromkeys(links, 200)
