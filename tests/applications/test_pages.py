@@ -324,3 +324,43 @@ def test_a_bulk_action_on_every_matching_application_is_confirmed_first(
     statuses = dict(Application.objects.values_list("pk", "status"))
     assert [statuses[a.pk] for a in apps] == [ApplicationStatus.SCREENING] * 2
     assert statuses[late.pk] == ApplicationStatus.SUBMITTED
+
+
+def test_a_clerk_saves_a_search_runs_it_and_deletes_it(company_staff, other_company_staff):
+    from masar.applications.models import SavedSearch
+
+    client = _client(company_staff)
+    page = client.get("/applications/", {"q": "hidayat", "status": "submitted"}).content.decode()
+    assert 'id="save-name"' in page
+    empty = client.post(
+        "/applications/searches/",
+        {"name": " ", "q": "hidayat", "status": "submitted", "next": "/applications/"},
+    )
+    assert empty.status_code == 302 and SavedSearch.objects.count() == 0
+    saved = client.post(
+        "/applications/searches/",
+        {
+            "name": "Hidayat waiting",
+            "q": "hidayat",
+            "status": "submitted",
+            "next": "/applications/",
+        },
+    )
+    assert saved.status_code == 302
+    search = SavedSearch.objects.get()
+    assert (search.user_id, search.name, search.q, search.status) == (
+        company_staff.pk,
+        "Hidayat waiting",
+        "hidayat",
+        "submitted",
+    )
+    listing = client.get("/applications/").content.decode()
+    assert '<a href="?q=hidayat&amp;status=submitted">Hidayat waiting</a>' in listing
+    assert (
+        "Hidayat waiting" not in _client(other_company_staff).get("/applications/").content.decode()
+    )
+    # another person cannot delete it
+    _client(other_company_staff).post("/applications/searches/", {"delete": search.pk})
+    assert SavedSearch.objects.count() == 1
+    client.post("/applications/searches/", {"delete": search.pk})
+    assert SavedSearch.objects.count() == 0

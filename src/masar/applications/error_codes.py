@@ -24,3 +24,5 @@ class ApplicationsError(StrEnum):
     MANIFEST_TOO_LARGE = "manifest_too_large"
     JOB_NOT_RESUMABLE = "manifest_job_not_resumable"
     REPORT_NOT_READY = "manifest_report_not_ready"
+    SEARCH_INVALID = "saved_search_invalid"
+    SEARCH_NOT_FOUND = "saved_search_not_found"

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from masar.applications import selectors, services
 from masar.applications.forms import PilgrimForm, ReasonForm, add_service_errors
-from masar.applications.models import Application
+from masar.applications.models import Application, SavedSearch
 from masar.applications.pilgrim_input import FIELDS
+from masar.applications.services import searches
 from masar.applications.services.transitions import transition_allowed
 from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company
@@ -49,6 +50,7 @@ def applications(request: HttpRequest) -> HttpResponse:
             "counts": selectors.status_counts(selectors.application_list(actor=actor)),
             "can_decide": is_company(actor),
             "reason_form": ReasonForm(),
+            "saved_searches": SavedSearch.objects.filter(user=actor),
             "matching_submitted": (
                 qs.filter(status=ApplicationStatus.SUBMITTED).count() if is_company(actor) else 0
             ),
@@ -248,3 +250,25 @@ def application_photo(request: HttpRequest, application_id: int) -> FileResponse
     if not app.pilgrim.photo:
         raise Http404
     return FileResponse(app.pilgrim.photo.open("rb"))
+
+
+@login_required
+@require_POST
+def saved_searches(request: HttpRequest) -> HttpResponse:
+    """Save the list's current search under a name, or delete a saved one."""
+    actor = actor_of(request)
+    try:
+        if is_whole_number(delete := request.POST.get("delete", "")):
+            searches.saved_search_delete(actor=actor, search_id=int(delete))
+            messages.success(request, _("The saved search is deleted."))
+        else:
+            search = searches.saved_search_save(
+                actor=actor,
+                name=request.POST.get("name", ""),
+                q=request.POST.get("q", ""),
+                status=request.POST.get("status", ""),
+            )
+            messages.success(request, _("Search saved as “%(name)s”.") % {"name": search.name})
+    except MasarError as exc:
+        messages.error(request, str(exc.message))
+    return _back(request, "applications:applications")
