@@ -127,3 +127,15 @@ def test_every_link_of_a_roles_navigation_opens(
     assert len(links) > 1
     answers = {link: client.get(link).status_code for link in links}
     assert answers == dict.fromkeys(links, 200)
+
+
+def test_a_company_supervisor_sees_its_staffs_queue(
+    make_draft: Any, agent_staff: Any, company: Any
+) -> None:
+    from tests.factories import UserFactory
+
+    app = make_draft()
+    application_submit(actor=agent_staff, application=app)
+    supervisor = UserFactory(organization=company.organization, roles=["supervisor"])
+    html = signed_in(supervisor).get("/").content.decode()
+    assert 'data-queue="approve" data-count="1"' in html

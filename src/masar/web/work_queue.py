@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from masar.accounts.models import User
 from masar.accounts.roles import Role
+from masar.web.workspaces import effective_roles
 
 
 @dataclass(frozen=True)
@@ -247,8 +248,9 @@ def work_queue(*, actor: User) -> list[QueueLine]:
     """The lines of the actor's roles, those with work first (most overdue, then the
     oldest), then the empty ones."""
     lines: list[QueueLine] = []
+    roles = set(effective_roles(actor))  # a supervisor sees its staff's queues
     for role, build in _LINES.items():
-        if actor.has_role(role):
+        if role in roles:
             lines.extend(build(actor))
 
     def order(line: QueueLine) -> tuple[int, int, str]:

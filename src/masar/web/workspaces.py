@@ -103,7 +103,8 @@ _SUPERVISOR_BY_KIND: dict[str, tuple[str, ...]] = {
 }
 
 
-def _effective_roles(user: User) -> list[str]:
+def effective_roles(user: User) -> list[str]:
+    """The roles whose pages the person uses: its own, and a supervisor's staff's."""
     org = user.organization
     kind = org.kind if org is not None else ""
     roles = [r for r in Role.values if user.has_role(r)]
@@ -119,7 +120,7 @@ def navigation(user: User | None) -> list[NavGroup]:
         return []
     seen: set[str] = set()
     items: list[NavItem] = []
-    for role in _effective_roles(user):
+    for role in effective_roles(user):
         for item in _BY_ROLE.get(role, ()):
             if item.url_name not in seen:
                 seen.add(item.url_name)

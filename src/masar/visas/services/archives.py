@@ -22,7 +22,7 @@ from masar.visas.error_codes import VisasError
 from masar.visas.models import Visa, VisaArchive, VisaArchiveStatus
 
 #: Up to this many visas the ZIP is built in the request; beyond, in the background.
-INLINE_LIMIT = 10
+INLINE_LIMIT = 3
 
 
 @transaction.atomic
