@@ -244,3 +244,123 @@ def test_agent_corrects_a_returned_application(agent_staff, company_staff, draft
     assert response.status_code == 302
     draft.pilgrim.refresh_from_db()
     assert draft.pilgrim.passport_issue_date.isoformat() == new_date
+
+
+def test_submit_every_draft_asks_first_with_the_count(agent_staff, group, make_draft):
+    drafts = [make_draft() for _ in range(2)]
+    client = _client(agent_staff)
+    check = client.post(f"/groups/{group.pk}/", {"action": "submit_all"})
+    html = check.content.decode()
+    assert check.status_code == 200
+    assert 'id="submit-confirm"' in html and 'data-count="2"' in html
+    assert "Submit 2 drafts to the company?" in html
+    assert set(Application.objects.values_list("status", flat=True)) == {ApplicationStatus.DRAFT}
+    late = make_draft()  # added while the agent reads the question: not confirmed, not sent
+    done = client.post(
+        f"/groups/{group.pk}/",
+        {"action": "submit_all", "step": "confirm", "draft": [d.pk for d in drafts]},
+    )
+    assert done.status_code == 200
+    assert "2 applications were submitted." in done.content.decode()
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert [statuses[d.pk] for d in drafts] == [ApplicationStatus.SUBMITTED] * 2
+    assert statuses[late.pk] == ApplicationStatus.DRAFT
+
+
+def test_submit_every_draft_without_drafts_says_so(agent_staff, group):
+    response = _client(agent_staff).post(f"/groups/{group.pk}/", {"action": "submit_all"})
+    html = response.content.decode()
+    assert "There is no draft to submit." in html and 'id="submit-confirm"' not in html
+
+
+def test_the_clerk_searches_by_name_passport_number_and_group(
+    agent_staff, company_staff, make_draft, group
+):
+    hidayat = make_draft(surname="HIDAYAT")
+    other = make_draft(surname="SANTOSO")
+    for app in (hidayat, other):
+        application_submit(actor=agent_staff, application=app)
+    client = _client(company_staff)
+
+    def found(q):
+        response = client.get("/applications/", {"q": q})
+        return sorted(a.pk for a in response.context["page"])
+
+    assert found("hidaya") == [hidayat.pk]
+    assert found(other.pilgrim.passport_number) == [other.pk]
+    assert found(hidayat.number.lower()) == [hidayat.pk]
+    assert found(str(group.pk)) == sorted([hidayat.pk, other.pk])
+    assert found(group.name[:4]) == sorted([hidayat.pk, other.pk])
+    html = client.get("/applications/").content.decode()
+    assert f'<a href="/groups/{group.pk}/">{group.name}</a>' in html
+    assert 'id="select-page" data-select-all="ids"' in html
+    assert "Every submitted application matching the search (2); you confirm next" in html
+
+
+def test_a_bulk_action_on_every_matching_application_is_confirmed_first(
+    agent_staff, company_staff, make_draft
+):
+    apps = [make_draft() for _ in range(2)]
+    for app in apps:
+        application_submit(actor=agent_staff, application=app)
+    client = _client(company_staff)
+    check = client.post(
+        "/applications/bulk/",
+        {"scope": "filtered", "action": "approve", "q": "", "next": "/applications/"},
+    )
+    html = check.content.decode()
+    assert check.status_code == 200
+    assert 'data-count="2" data-action="approve"' in html and "Approve 2 applications" in html
+    assert set(Application.objects.values_list("status", flat=True)) == {
+        ApplicationStatus.SUBMITTED
+    }
+    late = make_draft()
+    application_submit(actor=agent_staff, application=late)
+    done = client.post(
+        "/applications/bulk/",
+        {"action": "approve", "ids": [a.pk for a in apps], "next": "/applications/"},
+    )
+    assert done.status_code == 302
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert [statuses[a.pk] for a in apps] == [ApplicationStatus.SCREENING] * 2
+    assert statuses[late.pk] == ApplicationStatus.SUBMITTED
+
+
+def test_a_clerk_saves_a_search_runs_it_and_deletes_it(company_staff, other_company_staff):
+    from masar.applications.models import SavedSearch
+
+    client = _client(company_staff)
+    page = client.get("/applications/", {"q": "hidayat", "status": "submitted"}).content.decode()
+    assert 'id="save-name"' in page
+    empty = client.post(
+        "/applications/searches/",
+        {"name": " ", "q": "hidayat", "status": "submitted", "next": "/applications/"},
+    )
+    assert empty.status_code == 302 and SavedSearch.objects.count() == 0
+    saved = client.post(
+        "/applications/searches/",
+        {
+            "name": "Hidayat waiting",
+            "q": "hidayat",
+            "status": "submitted",
+            "next": "/applications/",
+        },
+    )
+    assert saved.status_code == 302
+    search = SavedSearch.objects.get()
+    assert (search.user_id, search.name, search.q, search.status) == (
+        company_staff.pk,
+        "Hidayat waiting",
+        "hidayat",
+        "submitted",
+    )
+    listing = client.get("/applications/").content.decode()
+    assert '<a href="?q=hidayat&amp;status=submitted">Hidayat waiting</a>' in listing
+    assert (
+        "Hidayat waiting" not in _client(other_company_staff).get("/applications/").content.decode()
+    )
+    # another person cannot delete it
+    _client(other_company_staff).post("/applications/searches/", {"delete": search.pk})
+    assert SavedSearch.objects.count() == 1
+    client.post("/applications/searches/", {"delete": search.pk})
+    assert SavedSearch.objects.count() == 0

@@ -391,3 +391,59 @@ def test_a_typed_passport_reads_as_nationality_and_number(
         nationality,
         number,
     )
+
+
+# --- Input that is not a document -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("garbage", ["hello world", "VISA", "P<IDN" + "<" * 83])
+def test_unreadable_input_asks_for_another_scan_and_offers_no_refusal(
+    officer: Any, garbage: str
+) -> None:
+    response = _check(client_for(officer), garbage)
+    body = response.content.decode()
+    assert response.status_code == 200  # htmx swaps the answer in
+    assert 'data-verdict="not-read"' in body
+    assert "Not read: scan again" in body
+    assert 'id="record-form"' not in body and "Record the refusal" not in body
+    assert "verdict" not in response.context or response.context.get("verdict") is None
+    assert Crossing.objects.count() == 0
+
+
+def test_unreadable_input_without_htmx_keeps_the_scan_and_its_focus(officer: Any) -> None:
+    response = client_for(officer).post(
+        reverse("border:officer_check"),
+        {"scan": "hello world", "direction": "entry", "port": "JED"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "data-not-read" in body and 'id="record-form"' not in body
+    scan_field = body[body.index('<textarea name="scan"') :]
+    assert scan_field.index("autofocus") < scan_field.index(">hello world</textarea>")
+    assert Crossing.objects.count() == 0
+
+
+def test_a_refusal_is_never_recorded_for_unreadable_input(officer: Any) -> None:
+    response = client_for(officer).post(
+        reverse("border:officer_record"),
+        {
+            "scan": "hello world",
+            "direction": "entry",
+            "port": "JED",
+            "client_event_id": "abcdef0123456789",
+        },
+        **HX,
+    )
+    assert "Not read: scan the passport or the visa seal again." in response.content.decode()
+    assert Crossing.objects.count() == 0
+
+
+def test_a_seal_that_reads_but_is_forged_is_still_a_refusal_to_record(
+    officer: Any, issued: Any
+) -> None:
+    visa = issued()
+    seal = bytearray(bytes(visa.seal))
+    seal[-3] ^= 0xFF
+    response = _check(client_for(officer), seal.hex())
+    assert 'data-verdict="refused"' in response.content.decode()
+    assert "Record the refusal" in response.content.decode()

@@ -83,12 +83,17 @@ def test_the_officer_decides_and_the_pilgrim_tracks(
     page.select_option("#d-decision", "reject")
     page.select_option("#d-code", "documents")
     page.locator("fieldset button[type=submit]").press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_selector("#confirm-button")
+    assert Application.objects.get(pk=refused.pk).status == "decision"
+    page.locator("#confirm-button").press("Enter")
+    page.wait_for_selector(".messages")
     assert Application.objects.get(pk=refused.pk).status == "rejected"
     page.locator(f"#app-{approved.pk}").check()
     page.select_option("#d-decision", "approve")
     page.locator("fieldset button[type=submit]").click()
-    page.wait_for_load_state()
+    page.wait_for_selector("#confirm-button")
+    page.locator("#confirm-button").click()
+    page.wait_for_selector(".messages")
     assert Application.objects.get(pk=approved.pk).status == "approved"
     visa = visa_issue(actor=None, application_id=approved.pk)
     assert visa is not None

@@ -25,3 +25,5 @@ class ApplicationsError(StrEnum):
     JOB_NOT_RESUMABLE = "manifest_job_not_resumable"
     REPORT_NOT_READY = "manifest_report_not_ready"
     TOO_MANY_IMPORTS = "too_many_manifest_imports"
+    SEARCH_INVALID = "saved_search_invalid"
+    SEARCH_NOT_FOUND = "saved_search_not_found"

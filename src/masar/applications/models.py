@@ -345,3 +345,24 @@ class ManifestRejection(models.Model):
 
     def __str__(self) -> str:
         return f"job {self.job_id} row {self.row_number}"
+
+
+class SavedSearch(models.Model):
+    """A search of the applications list a person named to run again (their own only)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=60)
+    q = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=12, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_search_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

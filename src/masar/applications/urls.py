@@ -12,6 +12,7 @@ urlpatterns = [
     path("groups/<int:group_id>/manifests/", views.manifest_upload, name="manifest_upload"),
     path("applications/", views.applications, name="applications"),
     path("applications/bulk/", views.applications_bulk, name="applications_bulk"),
+    path("applications/searches/", views.saved_searches, name="saved_searches"),
     path("applications/mrz/", views.mrz_fill, name="mrz_fill"),
     path("applications/<int:application_id>/", views.application_detail, name="application"),
     path(

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from masar.border.models import Direction
+from masar.documents import parse_mrz
+from masar.visas.seal import seal_bytes, seal_decode
 
 #: Two lines of 44 characters of the MRZ alphabet, whatever the scanner put between them.
 _MRZ_CHARS = re.compile(r"[A-Z0-9<]+")
@@ -60,6 +62,26 @@ def scan_input(raw: str) -> ScanInput:
     # A seal read as text may end in a byte that looks like white space: only the line
     # break the scanner (or the textarea) added at the very end is dropped.
     return ScanInput(seal=raw[:-1] if raw.endswith("\n") else raw)
+
+
+def scan_readable(scan: ScanInput) -> bool:
+    """Whether the input is a document at all: two MRZ lines that carry a document
+    number, a typed nationality and number, or a seal whose bytes have the seal's
+    structure. A seal that reads but fails its signature *is* a document (a forged or
+    damaged one, refused at the check); text that is none of these was not read, and
+    the desk asks for another scan instead of offering to record a refusal."""
+    if scan.passport_number:
+        return True
+    if scan.passport_mrz:
+        try:
+            return bool(parse_mrz(scan.passport_mrz).document_number)
+        except ValueError:
+            return False
+    try:
+        seal_decode(seal_bytes(scan.seal))
+    except Exception:  # noqa: BLE001 - whatever fails to decode was not read
+        return False
+    return True
 
 
 class CheckForm(forms.Form):

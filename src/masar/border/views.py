@@ -23,7 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masar.accounts.models import User
 from masar.applications.models import Application, Pilgrim
 from masar.border import lists
-from masar.border.forms import CheckForm, EscapeNoticeForm, RecordForm, ScanInput, scan_input
+from masar.border.forms import (
+    CheckForm,
+    EscapeNoticeForm,
+    RecordForm,
+    ScanInput,
+    scan_input,
+    scan_readable,
+)
 from masar.border.models import Direction, OverstayStatus, Port, PortAssignment
 from masar.border.services import (
     CrossingVerdict,
@@ -189,6 +196,10 @@ def officer_check(request: HttpRequest) -> HttpResponse:
             if request.session.get(key) != value:
                 request.session[key] = value
         scan = scan_input(data["scan"])
+        if not scan_readable(scan):
+            context["not_read"] = True
+            context["scan"] = data["scan"]
+            return _verdict_answer(request, form, ports, context, status=400)
         try:
             verdict = crossing_check(
                 actor=actor,
@@ -208,10 +219,21 @@ def officer_check(request: HttpRequest) -> HttpResponse:
             context["scan"] = data["scan"]
             context["direction"] = data["direction"]
             context["port"] = data["port"]
+    return _verdict_answer(request, form, ports, context, status=status)
+
+
+def _verdict_answer(
+    request: HttpRequest,
+    form: CheckForm,
+    ports: list[Port],
+    context: dict[str, Any],
+    *,
+    status: int,
+) -> HttpResponse:
     if _is_htmx(request):
         # htmx swaps 2xx answers only: the partial carries its own error block.
         return _render(request, "border/partials/verdict.html", context)
-    context.pop("form")
+    context.pop("form", None)
     return _officer_page(request, form, ports, status=status, **context)
 
 
@@ -227,6 +249,10 @@ def officer_record(request: HttpRequest) -> HttpResponse:
     status = 200
     if not form.is_valid():
         context["error"] = _("The crossing could not be recorded: check again.")
+        status = 400
+    elif not scan_readable(scan_input(form.cleaned_data["scan"])):
+        # Never a record of something the desk did not read, whatever was posted.
+        context["error"] = _("Not read: scan the passport or the visa seal again.")
         status = 400
     else:
         data = form.cleaned_data

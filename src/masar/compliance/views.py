@@ -10,17 +10,28 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.compliance import selectors, services
-from masar.compliance.models import Appeal, AppealStatus, ViolationType
+from masar.compliance.error_codes import ComplianceError
+from masar.compliance.models import (
+    AUTOMATIC_TYPES,
+    Appeal,
+    AppealFile,
+    AppealStatus,
+    Invoice,
+    Penalty,
+    ViolationType,
+)
+from masar.compliance.services.common import is_inspector
 from masar.compliance.services.settings import RULE_FIELDS
-from masar.core.errors import MasarError
+from masar.core.errors import MasarError, ValidationFailed
 from masar.core.params import is_whole_number
 from masar.operators.models import Company
 from masar.seasons.models import Season
@@ -91,6 +102,15 @@ def company_page(request: HttpRequest, company_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Your appeal is filed."))
             return redirect(request.get_full_path())
+    elif request.method == "POST" and request.POST.get("action") in STAFF_ACTIONS:
+        try:
+            done = _staff_action(request, user, view.company, season)
+        except MasarError as exc:
+            errors.append(str(exc.message))
+            errors += [str(p) for ps in exc.fields.values() for p in ps]
+        else:
+            messages.success(request, done)
+            return redirect(request.get_full_path())
     context: dict[str, Any] = {
         "view": view,
         "s": view.standing,
@@ -99,8 +119,75 @@ def company_page(request: HttpRequest, company_id: int) -> HttpResponse:
         "is_company": view.company.organization_id == user.organization_id,
         "errors": errors,
         "language": request.LANGUAGE_CODE,
+        "can_inspect": is_inspector(user),
+        "can_review": is_licensing_staff(user),
+        "inspector_types": [
+            (value, label) for value, label in ViolationType.choices if value not in AUTOMATIC_TYPES
+        ],
+        "posted": request.POST if errors else {},
     }
-    return render(request, "compliance/company.html", context)
+    return render(request, "compliance/company.html", context, status=400 if errors else 200)
+
+
+STAFF_ACTIONS = ("raise", "lift", "pay")
+
+
+def _staff_action(request: HttpRequest, user: User, company: Company, season: Season) -> str:
+    """A ministry action from the company's compliance page: an inspector raises a
+    violation; licensing staff lift a penalty or record a fine payment. The services
+    check who may."""
+    post = request.POST
+    action = post.get("action")
+    if action == "raise":
+        try:
+            occurred = parse_date(post.get("occurred_on", ""))
+        except ValueError:
+            occurred = None
+        if occurred is None:
+            raise ValidationFailed(
+                ComplianceError.INVALID_TYPE,
+                _("Give the date of the violation."),
+                fields={"occurred_on": [_("Required.")]},
+            )
+        agent_id = post.get("agent", "")
+        contract = (
+            company.contracts.select_related("agent").filter(agent_id=int(agent_id)).first()
+            if is_whole_number(agent_id)
+            else None
+        )
+        agent = contract.agent if contract is not None else None
+        violation = services.violation_raise(
+            actor=user,
+            season=season,
+            company=company,
+            violation_type=post.get("violation_type", ""),
+            occurred_on=occurred,
+            description=post.get("description", ""),
+            agent=agent,
+            evidence=request.FILES.getlist("evidence"),
+        )
+        return _("Violation %(number)s raised.") % {"number": violation.number}
+    if action == "lift":
+        penalty = get_object_or_404(Penalty, pk=_whole(post.get("penalty", "")), company=company)
+        services.penalty_lift(actor=user, penalty=penalty, reason=post.get("reason", "").strip())
+        return _("The penalty is lifted.")
+    invoice = get_object_or_404(Invoice, pk=_whole(post.get("invoice", "")), company=company)
+    try:
+        amount = Decimal(post.get("amount_sar", "").strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValidationFailed(
+            ComplianceError.INVALID_AMOUNT,
+            _("A payment must be a positive amount."),
+            fields={"amount_sar": [_("Must be greater than zero.")]},
+        ) from None
+    services.payment_record(
+        actor=user, invoice=invoice, amount_sar=amount, reference=post.get("reference", "")
+    )
+    return _("The payment is recorded.")
+
+
+def _whole(value: str) -> int:
+    return int(value) if is_whole_number(value) else 0
 
 
 @login_required
@@ -233,3 +320,18 @@ def rules_page(request: HttpRequest, season_id: int) -> HttpResponse:
             "errors": errors,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def appeal_file(request: HttpRequest, file_id: int) -> FileResponse:
+    """An appeal's attachment, for the company that filed it and the ministry's staff."""
+    user = _user(request)
+    found = (
+        AppealFile.objects.filter(pk=file_id, appeal__in=selectors.appeal_list(actor=user))
+        .only("file", "name")
+        .first()
+    )
+    if found is None or not found.file:
+        raise Http404
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)

@@ -10,6 +10,8 @@ class VisasError(StrEnum):
     NOT_AWAITING_DECISION = "application_not_awaiting_decision"
     REASON_REQUIRED = "reason_required"
     INVALID_REASON_CODE = "invalid_reason_code"
+    REASON_WITH_APPROVAL = "refusal_reason_with_approval"
+    NOT_CONFIRMED = "not_confirmed"
     NOTHING_SELECTED = "nothing_selected"
     TOO_MANY_SELECTED = "too_many_selected"
     NOT_APPROVED = "application_not_approved"
@@ -22,3 +24,4 @@ class VisasError(StrEnum):
     JOB_NOT_FOUND = "issuance_job_not_found"
     ENTRY_CLOSED = "season_closed_for_entry"
     TRACK_USE_POST = "track_use_post"
+    ARCHIVE_NOT_FOUND = "visa_archive_not_found"

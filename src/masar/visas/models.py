@@ -165,3 +165,37 @@ class IssuanceJob(models.Model):
 
     def __str__(self) -> str:
         return f"issuance {self.pk} of group {self.group_id}"
+
+
+class VisaArchiveStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class VisaArchive(models.Model):
+    """A group's visas as one ZIP of PDFs, asked for by a person and built in the
+    background for a large group; readable by the asker's organization only."""
+
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="visa_archives")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization_id_at_request = models.PositiveBigIntegerField()
+    status = models.CharField(
+        max_length=8, choices=VisaArchiveStatus.choices, default=VisaArchiveStatus.QUEUED
+    )
+    visa_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="visa-archives/", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("visa archive")
+
+    def __str__(self) -> str:
+        return f"visa archive {self.pk} of group {self.group_id}"

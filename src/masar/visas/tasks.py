@@ -22,3 +22,13 @@ def run_issuance_job(job_id: int) -> dict[str, int]:
     with origin_scope(Origin(channel="task", extra={"task": "visas.run_issuance_job"})):
         job = services.issuance_job_run(job_id=job_id)
     return {"job_id": job.pk, "issued": job.issued, "skipped": job.skipped}
+
+
+@task(queue_name="default")
+def build_visa_archive(archive_id: int) -> dict[str, int]:
+    """Build a group's ZIP of visa PDFs (progress recorded after each visa)."""
+    from masar.visas.services.archives import visa_archive_build
+
+    with origin_scope(Origin(channel="task", extra={"task": "visas.build_visa_archive"})):
+        archive = visa_archive_build(archive_id=archive_id)
+    return {"archive_id": archive.pk, "done": archive.done}

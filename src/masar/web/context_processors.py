@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from masar.accounts.permissions import is_licensing_staff
 from masar.border.lists import can_see_lists, is_border_officer
 from masar.screening.access import is_screening_analyst
+from masar.web.workspaces import navigation
 
 
 def masar(request: HttpRequest) -> dict[str, Any]:
@@ -15,6 +16,7 @@ def masar(request: HttpRequest) -> dict[str, Any]:
     licensing = is_licensing_staff(user)
     return {
         "MASAR_ENV": settings.MASAR_ENV,
+        "nav_groups": navigation(user),  # type: ignore[arg-type]
         "MASAR_OTP_REQUIRED": settings.MASAR_REQUIRE_MINISTRY_OTP,
         "perms_licensing": licensing,
         "perms_screening": bool(

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,6 +19,7 @@ from masar.accounts.access_matrix import Access, access
 from masar.accounts.middleware import idle_sign_out_message
 from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
+from masar.accounts.roles import OrganizationKind
 from masar.core.errors import MasarError
 from masar.core.selectors import audit_list, personal_data_read_list
 from masar.operators import selectors as operator_selectors
@@ -26,6 +28,7 @@ from masar.seasons import selectors as season_selectors
 from masar.seasons import services as season_services
 from masar.web import forms as web_forms
 from masar.web.selectors import home_summary
+from masar.web.work_queue import work_queue
 
 
 class LoginView(auth_views.LoginView):
@@ -47,7 +50,19 @@ def _actor(request: HttpRequest) -> User:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", home_summary(actor=_actor(request)))
+    actor = _actor(request)
+    org = actor.organization
+    return render(
+        request,
+        "web/home.html",
+        {
+            **home_summary(actor=actor),
+            "work": work_queue(actor=actor),
+            "now": timezone.now(),
+            # the operators' overview is the licensing ministry's work, not every ministry's
+            "show_operators": org is not None and org.kind == OrganizationKind.MOHU,
+        },
+    )
 
 
 @login_required

@@ -6,6 +6,7 @@ from masar.applications.views.applications import (
     application_photo,
     applications,
     applications_bulk,
+    saved_searches,
 )
 from masar.applications.views.groups import (
     group_detail,
@@ -34,4 +35,5 @@ __all__ = [
     "manifest_upload",
     "mrz_fill",
     "pilgrim_new",
+    "saved_searches",
 ]

@@ -8,23 +8,30 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from masar.accounts.models import User
 from masar.applications import disclosure, selectors, services
 from masar.applications.api.applications import APPLICATION
 from masar.applications.forms import PilgrimForm, ReasonForm, add_service_errors
-from masar.applications.models import Application
+from masar.applications.models import Application, SavedSearch
 from masar.applications.pilgrim_input import FIELDS
+from masar.applications.services import searches
 from masar.applications.services.transitions import transition_allowed
-from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS
+from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company
 from masar.core.errors import MasarError, Unprocessable
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
+from masar.web.case_file import case_file
+
+#: The most applications one bulk action takes from a search.
+BULK_LIMIT = 500
 
 
 @login_required
@@ -32,10 +39,8 @@ def applications(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     qs = selectors.application_list(actor=actor)
     status = request.GET.get("status", "")
-    if status:
-        qs = qs.filter(status__in=disclosure.status_filter(actor, status))
-    if q := request.GET.get("q", "").strip():
-        qs = qs.filter(pilgrim__passport_number=q.upper()) | qs.filter(number=q.upper())
+    q = request.GET.get("q", "").strip()[:100]
+    qs = application_search(qs, actor=actor, status=status, q=q)
     ordered = qs.order_by(disclosure.shown_updated_order(actor), "-id")
     page = Paginator(ordered, 50).get_page(request.GET.get("page"))
     personal_data_read(request, record_type=APPLICATION, ids=[a.pk for a in page])
@@ -52,8 +57,34 @@ def applications(request: HttpRequest) -> HttpResponse:
             ),
             "can_decide": is_company(actor),
             "reason_form": ReasonForm(),
+            "saved_searches": SavedSearch.objects.filter(user=actor),
+            "matching_submitted": (
+                qs.filter(status=ApplicationStatus.SUBMITTED).count() if is_company(actor) else 0
+            ),
         },
     )
+
+
+def application_search(qs: Any, *, actor: User, status: str = "", q: str = "") -> Any:
+    """A list filtered by status (as the reader sees statuses: `under_review` for the
+    submitting side) and by what the clerk typed: an application or passport number
+    (exact), a group number, or part of the pilgrim's name or the group's name."""
+    if status:
+        qs = qs.filter(status__in=disclosure.status_filter(actor, status))
+    if q:
+        upper = q.upper()
+        match = (
+            Q(number=upper)
+            | Q(pilgrim__passport_number=upper)
+            | Q(pilgrim__surname__icontains=q)
+            | Q(pilgrim__given_names__icontains=q)
+            | Q(pilgrim__native_name__icontains=q)
+            | Q(group__name__icontains=q)
+        )
+        if is_whole_number(q):
+            match |= Q(group_id=int(q))
+        qs = qs.filter(match)
+    return qs
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -70,11 +101,35 @@ def applications_bulk(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if not is_company(actor):
         raise Http404
-    ids = [int(v) for v in request.POST.getlist("ids") if is_whole_number(v)]
-    visible = list(
-        selectors.application_list(actor=actor).filter(pk__in=ids).values_list("pk", flat=True)
-    )
     action = request.POST.get("action")
+    if action not in ("approve", "return"):
+        raise Http404
+    own = selectors.application_list(actor=actor)
+    if request.POST.get("scope") == "filtered":
+        # Every submitted application matching the list's search: checked first, with the
+        # count; the confirmation posts back the ids, and only those are decided.
+        matching = application_search(
+            own,
+            actor=actor,
+            status=ApplicationStatus.SUBMITTED,
+            q=request.POST.get("q", "").strip()[:100],
+        )
+        apps = list(matching.order_by("id")[:BULK_LIMIT])
+        if not apps:
+            messages.error(request, _("No submitted application matches the search."))
+            return _back(request, "applications:applications")
+        return render(
+            request,
+            "applications/bulk_confirm.html",
+            {
+                "apps": apps,
+                "action": action,
+                "reason": request.POST.get("reason", "")[:2000],
+                "next": request.POST.get("next", ""),
+            },
+        )
+    ids = [int(v) for v in request.POST.getlist("ids") if is_whole_number(v)]
+    visible = list(own.filter(pk__in=ids).values_list("pk", flat=True))
     if not visible:
         messages.error(request, _("Tick at least one application."))
         return _back(request, "applications:applications")
@@ -112,6 +167,9 @@ def _actions(actor: Any, app: Application) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The case file: the pilgrim and passport, the MRZ, the journey in words, the actions
+    and decision the viewer may take, the visa, crossings and stays, violations, and the
+    screening evidence for the ministries' staff allowed to see it."""
     actor = actor_of(request)
     app = get_object_or_404(selectors.application_list(actor=actor), pk=application_id)
     failures: list[dict[str, str]] = []
@@ -152,11 +210,9 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         request,
         "applications/application_detail.html",
         {
+            **case_file(actor=actor, application=app),
             "app": app,
             "pilgrim": app.pilgrim,
-            "history": disclosure.shown_history(
-                actor, selectors.application_history(application=app)
-            ),
             "actions": _actions(actor, app),
             "can_edit": app.status in EDITABLE_STATUSES
             and is_agent(actor)
@@ -206,3 +262,25 @@ def application_photo(request: HttpRequest, application_id: int) -> FileResponse
     if not app.pilgrim.photo:
         raise Http404
     return FileResponse(app.pilgrim.photo.open("rb"))
+
+
+@login_required
+@require_POST
+def saved_searches(request: HttpRequest) -> HttpResponse:
+    """Save the list's current search under a name, or delete a saved one."""
+    actor = actor_of(request)
+    try:
+        if is_whole_number(delete := request.POST.get("delete", "")):
+            searches.saved_search_delete(actor=actor, search_id=int(delete))
+            messages.success(request, _("The saved search is deleted."))
+        else:
+            search = searches.saved_search_save(
+                actor=actor,
+                name=request.POST.get("name", ""),
+                q=request.POST.get("q", ""),
+                status=request.POST.get("status", ""),
+            )
+            messages.success(request, _("Search saved as “%(name)s”.") % {"name": search.name})
+    except MasarError as exc:
+        messages.error(request, str(exc.message))
+    return _back(request, "applications:applications")

@@ -20,9 +20,11 @@ from masar.applications.api.manifests import report_response, template_response
 from masar.applications.forms import GroupForm, ManifestUploadForm, PilgrimForm, add_service_errors
 from masar.applications.pilgrim_input import mrz_text
 from masar.applications.services.common import agent_of_actor
+from masar.applications.states import ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company, is_htmx
 from masar.core.dates import riyadh_today
 from masar.core.errors import MasarError
+from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
 from masar.documents import MRZFormatError, parse_mrz
 from masar.operators.models import Company, ContractStatus
@@ -88,9 +90,27 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     actor = actor_of(request)
     group = get_object_or_404(selectors.group_list(actor=actor), pk=group_id)
     result = None
-    if request.method == "POST" and request.POST.get("action") == "submit_all":
+    confirm_drafts: list[int] | None = None
+    step = request.POST.get("step", "")
+    if (
+        request.method == "POST"
+        and request.POST.get("action") == "submit_all"
+        and step != "confirm"
+    ):
+        # The check step: how many drafts will go, listed by id so that only those go.
+        confirm_drafts = list(
+            selectors.application_list(actor=actor)
+            .filter(group=group, status=ApplicationStatus.DRAFT)
+            .order_by("id")
+            .values_list("pk", flat=True)
+        )
+        if not confirm_drafts:
+            messages.info(request, _("There is no draft to submit."))
+            confirm_drafts = None
+    elif request.method == "POST" and request.POST.get("action") == "submit_all":
+        confirmed = [int(v) for v in request.POST.getlist("draft") if is_whole_number(v)]
         try:
-            result = services.group_submit(actor=actor, group=group)
+            result = services.group_submit(actor=actor, group=group, application_ids=confirmed)
         except MasarError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -129,6 +149,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "is_company": is_company(actor),
             "upload_form": ManifestUploadForm(),
             "refused": refused,
+            "confirm_drafts": confirm_drafts,
         },
     )
 

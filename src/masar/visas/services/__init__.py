@@ -21,6 +21,7 @@ from masar.visas.services.revocation import (
     revocation_list_bytes,
     seal_check,
     visa_cancel,
+    visa_cancel_reason_check,
     visas_lapse,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "revocation_list_bytes",
     "seal_check",
     "visa_cancel",
+    "visa_cancel_reason_check",
     "visa_issue",
     "visa_number_format",
     "visa_number_valid",

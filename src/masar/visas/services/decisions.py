@@ -37,7 +37,7 @@ class DecisionBatch:
     refused: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
-def _check_reason(decision: str, reason_code: str, reason: str) -> tuple[str, str]:
+def decision_reason_check(decision: str, reason_code: str, reason: str) -> tuple[str, str]:
     if decision not in DECISIONS:
         raise ValidationFailed(
             VisasError.INVALID_DECISION,
@@ -46,12 +46,22 @@ def _check_reason(decision: str, reason_code: str, reason: str) -> tuple[str, st
         )
     reason = reason.strip()
     if decision == APPROVE:
+        if reason_code:
+            # A refusal reason with "approve" is a contradiction: deciding either way would
+            # record something the officer did not mean.
+            raise ValidationFailed(
+                VisasError.REASON_WITH_APPROVAL,
+                _("A refusal reason was chosen with Approve."),
+                fields={
+                    "reason_code": [_("Choose Refuse to refuse, or clear the refusal reason.")]
+                },
+            )
         return "", reason
     if reason_code not in RejectionReason.values:
         raise ValidationFailed(
             VisasError.INVALID_REASON_CODE,
             _("A refusal needs one of the coded reasons."),
-            fields={"reason_code": [_("Choose one of: %s") % ", ".join(RejectionReason.values)]},
+            fields={"reason_code": [_("Choose the reason for the refusal.")]},
         )
     if reason_code == RejectionReason.OTHER and not reason:
         raise ValidationFailed(
@@ -97,7 +107,7 @@ def application_decide(
 ) -> Application:
     """A visa officer approves or rejects one application awaiting the decision."""
     require_visa_officer(actor)
-    reason_code, reason = _check_reason(decision, reason_code, reason)
+    reason_code, reason = decision_reason_check(decision, reason_code, reason)
     try:
         app = application_lock(application_id)
     except Application.DoesNotExist:
@@ -119,7 +129,7 @@ def applications_decide(
     """The same decision for a selection; each application that cannot take it says why
     and the others are decided (each in its own savepoint)."""
     require_visa_officer(actor)
-    reason_code, reason = _check_reason(decision, reason_code, reason)
+    reason_code, reason = decision_reason_check(decision, reason_code, reason)
     ids = sorted(set(application_ids))
     if not ids:
         raise ValidationFailed(

@@ -55,17 +55,15 @@ def _revoked_event(visa: Visa, reason: str) -> None:
     )
 
 
-@transaction.atomic
-def visa_cancel(*, actor: User, number: str, reason_code: str, reason: str = "") -> Visa:
-    """A visa officer cancels a valid visa with a coded reason: the application is
-    cancelled and the seal goes on the revocation list."""
-    require_visa_officer(actor)
+def visa_cancel_reason_check(reason_code: str, reason: str) -> str:
+    """The reason a cancellation records; refuses a missing or unknown coded reason and
+    'other' without an explanation (there is no default reason)."""
     reason = reason.strip()
     if reason_code not in CancelReason.values:
         raise ValidationFailed(
             VisasError.INVALID_REASON_CODE,
             _("A cancellation needs one of the coded reasons."),
-            fields={"reason_code": [_("Choose one of: %s") % ", ".join(CancelReason.values)]},
+            fields={"reason_code": [_("Choose the reason for the cancellation.")]},
         )
     if reason_code == CancelReason.OTHER and not reason:
         raise ValidationFailed(
@@ -73,7 +71,15 @@ def visa_cancel(*, actor: User, number: str, reason_code: str, reason: str = "")
             _("Explain the cancellation."),
             fields={"reason": [_("This field is required for the reason 'other'.")]},
         )
-    reason = reason or str(CancelReason(reason_code).label)
+    return reason or str(CancelReason(reason_code).label)
+
+
+@transaction.atomic
+def visa_cancel(*, actor: User, number: str, reason_code: str, reason: str = "") -> Visa:
+    """A visa officer cancels a valid visa with a coded reason: the application is
+    cancelled and the seal goes on the revocation list."""
+    require_visa_officer(actor)
+    reason = visa_cancel_reason_check(reason_code, reason)
     application_id = (
         Visa.objects.filter(number=number).values_list("application_id", flat=True).first()
     )

@@ -31,6 +31,14 @@
     field.focus();
   }
 
+  // Unread input stays visible but selected: the next scan replaces it.
+  function selectScan() {
+    var field = scanField();
+    if (!field) return;
+    field.focus();
+    field.select();
+  }
+
   function chooseDirection(value) {
     var radio = document.querySelector("#check-form input[name=direction][value=" + value + "]");
     if (!radio || radio.checked) return;
@@ -84,6 +92,7 @@
       if (event.target !== verdictArea()) return;
       var area = verdictArea();
       if (area.querySelector("[data-recorded]")) { focusScan(true); return; }
+      if (area.querySelector("[data-not-read]")) { selectScan(); return; }
       var next = area.querySelector("[data-focus]");
       if (next) next.focus(); else focusScan(false);
     });
@@ -91,6 +100,7 @@
     // Without htmx (full page answer) the same focus rules apply on load.
     var area = verdictArea();
     if (area && area.querySelector("[data-recorded]")) focusScan(true);
+    else if (area && area.querySelector("[data-not-read]")) selectScan();
     else if (area && area.querySelector("[data-focus]")) area.querySelector("[data-focus]").focus();
   }
 
