@@ -33,8 +33,9 @@ def relay_on_commit() -> bool:
 
 
 def timeout_seconds() -> float:
-    """How long one delivery attempt may take, connection included."""
-    return float(getattr(settings, "MASAR_WEBHOOK_TIMEOUT_SECONDS", 10))
+    """How long one delivery attempt may take, connection included (Standard Webhooks
+    recommends 15 to 30 seconds)."""
+    return float(getattr(settings, "MASAR_WEBHOOK_TIMEOUT_SECONDS", 20))
 
 
 def lease() -> timedelta:
@@ -46,6 +47,11 @@ def lease() -> timedelta:
 def retry_base_seconds() -> float:
     """The first retry's delay; each later one is four times longer, capped at eight hours."""
     return float(getattr(settings, "MASAR_WEBHOOK_RETRY_BASE_SECONDS", 30))
+
+
+def retry_after_max_seconds() -> float:
+    """The longest `Retry-After` honoured; a receiver asking for more is retried then."""
+    return float(getattr(settings, "MASAR_WEBHOOK_RETRY_AFTER_MAX_SECONDS", 3600))
 
 
 def max_attempts() -> int:
