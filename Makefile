@@ -13,13 +13,14 @@ PYTHON_BIN ?= $(shell for c in python3.13 python3.12 python3 $$HOME/.pyenv/versi
 	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: help venv install run test test-fast test-postgres lint format typecheck bench bench-quick clean
+.PHONY: help venv install run test test-fast test-postgres lint format typecheck openapi openapi-check bench bench-quick clean
 
 help:
 	@echo "make run    - install, migrate, load the demo season, serve on http://127.0.0.1:8000"
 	@echo "make test   - the whole test suite (SQLite; PostgreSQL with DATABASE_URL=postgres://...)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - the benchmarks (full size; BENCH_ARGS=--quick for small)"
+	@echo "make openapi - regenerate docs/openapi.json (refuses unrecorded breaking changes)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_BIN)" ]; then echo "Masar needs Python 3.12 or newer (none found on PATH or under ~/.pyenv)." >&2; exit 1; fi
@@ -63,6 +64,13 @@ format: $(STAMP)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
+
+# The committed API contract (docs/api-changelog.md says when a breaking change may land).
+openapi: $(STAMP)
+	$(MASAR) openapi --write
+
+openapi-check: $(STAMP)
+	$(MASAR) openapi --check $(if $(BASE_REF),--base-ref $(BASE_REF))
 
 bench: $(STAMP)
 	@for b in benchmarks/*.py; do case $$b in */_*) continue;; esac; echo "== $$b"; $(PY) $$b $(BENCH_ARGS) || exit 1; done

@@ -90,6 +90,8 @@ class TokenListApi(APIView):
 
 
 class TokenRevokeApi(APIView):
+    """Revoke one of the caller's own API tokens."""
+
     permission_classes = [MasarPermission]
 
     @extend_schema(request=None, responses={200: TokenOutputSerializer, **error_responses(404)})

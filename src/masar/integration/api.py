@@ -181,6 +181,7 @@ class WebhookDetailApi(_Base):
 
     @extend_schema(responses={200: SubscriptionOutput, **error_responses(403, 404)})
     def get(self, request: Request, webhook_id: int) -> Response:
+        """One webhook subscription of the caller's organization (without its secret)."""
         return Response(SubscriptionOutput(self.subscription(webhook_id)).data)
 
     @extend_schema(
@@ -199,6 +200,7 @@ class WebhookDetailApi(_Base):
 
     @extend_schema(responses={204: None, **error_responses(403, 404)})
     def delete(self, request: Request, webhook_id: int) -> Response:
+        """Delete a webhook subscription with its delivery history; nothing more is sent."""
         services.webhook_subscription_delete(
             actor=self.actor(), subscription=self.subscription(webhook_id)
         )

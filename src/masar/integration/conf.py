@@ -32,6 +32,12 @@ def relay_on_commit() -> bool:
     return bool(getattr(settings, "MASAR_OUTBOX_RELAY_ON_COMMIT", True))
 
 
+def validate_payloads() -> bool:
+    """Check every emitted payload against its type's published JSON Schema (on in tests;
+    off by default: a payload is written by code whose tests already checked it)."""
+    return bool(getattr(settings, "MASAR_EVENTS_VALIDATE", False))
+
+
 def timeout_seconds() -> float:
     """How long one delivery attempt may take, connection included (Standard Webhooks
     recommends 15 to 30 seconds)."""

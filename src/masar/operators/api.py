@@ -134,6 +134,8 @@ class CompanyListApi(ListAPIView, _Scoped):
 
 
 class CompanyDetailApi(_Scoped):
+    """One Umrah company the caller may see: licence, guarantee and status."""
+
     serializer_class = CompanyOutput
 
     @extend_schema(responses={200: CompanyOutput, **error_responses(404)})
@@ -151,6 +153,8 @@ class _CompanyAction(_Scoped):
 
 
 class CompanySuspendApi(_CompanyAction):
+    """Suspend a company, until a date or until reinstated (ministry licensing officers)."""
+
     class SuspendInputSerializer(ReasonInput):
         until = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -169,6 +173,8 @@ class CompanySuspendApi(_CompanyAction):
 
 
 class CompanyReinstateApi(_CompanyAction):
+    """Reinstate a suspended company (ministry licensing officers)."""
+
     @extend_schema(
         request=ReasonInput, responses={200: CompanyOutput, **error_responses(403, 404, 409)}
     )
@@ -183,6 +189,8 @@ class CompanyReinstateApi(_CompanyAction):
 
 
 class CompanyRevokeApi(_CompanyAction):
+    """Revoke a company's licence for good (ministry licensing officers)."""
+
     @extend_schema(
         request=ReasonInput, responses={200: CompanyOutput, **error_responses(403, 404, 409)}
     )
@@ -232,6 +240,8 @@ class AgentListApi(ListAPIView, _Scoped):
 
 
 class AgentDetailApi(_Scoped):
+    """One overseas agent the caller may see."""
+
     serializer_class = AgentOutput
 
     @extend_schema(responses={200: AgentOutput, **error_responses(404)})
@@ -280,6 +290,8 @@ class ContractListApi(ListAPIView, _Scoped):
 
 
 class ContractDetailApi(_Scoped):
+    """One company-agent contract the caller may see."""
+
     serializer_class = ContractOutput
 
     @extend_schema(responses={200: ContractOutput, **error_responses(404)})
@@ -289,6 +301,8 @@ class ContractDetailApi(_Scoped):
 
 
 class ContractTerminateApi(_Scoped):
+    """Terminate a company-agent contract (ministry licensing officers)."""
+
     required_roles = LICENSING
     serializer_class = ContractOutput
 

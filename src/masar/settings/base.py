@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "masar.core.middleware.RequestOriginMiddleware",
     "masar.core.idempotency.IdempotencyMiddleware",
+    "masar.core.api.deprecation.DeprecationMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -181,7 +182,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "masar.core.api.openapi.MasarAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "masar.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "masar.core.api.errors.exception_handler",
@@ -196,6 +197,7 @@ SPECTACULAR_SETTINGS = {
         'has the shape {"code", "message", "fields"}.'
     ),
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -212,12 +214,10 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "masar.operators.models.ContractStatus",
         "ApplicationStatusEnum": "masar.applications.states.ApplicationStatus",
     },
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "masar token"}
-        }
-    },
-    "SECURITY": [{"bearerAuth": []}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "masar.core.api.openapi.postprocess",
+    ],
 }
 
 # Background work: Django's own tasks framework on the database queue of django-tasks-db.

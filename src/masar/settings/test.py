@@ -10,3 +10,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 AXES_ENABLED = True
 TASKS = TASKS
+# Every emitted event is checked against its published JSON Schema (/api/v1/events/schemas/).
+MASAR_EVENTS_VALIDATE = True

@@ -29,6 +29,7 @@ from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
 from masar.visas import selectors, services
+from masar.visas.api_schemas import SealVerifyOutput, VisaKeysOutput
 from masar.visas.error_codes import VisasError
 from masar.visas.keys import settings_key_store
 from masar.visas.models import CancelReason, IssuanceJob, RejectionReason, Visa
@@ -242,6 +243,10 @@ class VisaListApi(_Scoped):
 
     @extend_schema(
         operation_id="visas_list",
+        parameters=[
+            OpenApiParameter("status", str, enum=["valid", "cancelled", "lapsed"]),
+            OpenApiParameter("application", str, description="An application number."),
+        ],
         responses={200: VisaOutput(many=True)},
         summary="Visas the caller may read (a company its own, an agent its own)",
     )
@@ -369,6 +374,8 @@ class IssuanceJobListApi(_Scoped):
 
 
 class IssuanceJobDetailApi(_Scoped):
+    """One visa issuance job: its progress and outcome."""
+
     serializer_class = IssuanceJobOutput
 
     @extend_schema(responses={200: IssuanceJobOutput, **error_responses(404)})
@@ -388,7 +395,7 @@ class _Public(APIView):
 
 class KeysApi(_Public):
     @extend_schema(
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: VisaKeysOutput},
         summary="Published certificates: the CSCA and every seal signer (public)",
     )
     def get(self, request: Request) -> Response:
@@ -430,7 +437,7 @@ class VerifyInput(serializers.Serializer):
 class VerifyApi(_Public):
     @extend_schema(
         request=VerifyInput,
-        responses={200: OpenApiTypes.OBJECT, **error_responses(400)},
+        responses={200: SealVerifyOutput, **error_responses(400)},
         summary="Verify a seal: the decoded visa and a verdict (public)",
     )
     def post(self, request: Request) -> Response:

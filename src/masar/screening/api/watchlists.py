@@ -70,6 +70,8 @@ class WatchlistListApi(AnalystApi):
 
 
 class WatchlistDetailApi(AnalystApi):
+    """One watchlist and its current version (security analysts)."""
+
     serializer_class = WatchlistOutput
 
     class WatchlistUpdateInput(serializers.Serializer):
@@ -141,6 +143,8 @@ class ImportOutput(serializers.ModelSerializer):
 
 
 class WatchlistImportListApi(AnalystApi):
+    """The imports of one watchlist, newest first (security analysts)."""
+
     serializer_class = ImportOutput
     parser_classes = [MultiPartParser, FormParser]
 
@@ -178,6 +182,8 @@ class WatchlistImportListApi(AnalystApi):
 
 
 class WatchlistImportDetailApi(AnalystApi):
+    """One watchlist import: its status, counts and errors (security analysts)."""
+
     serializer_class = ImportOutput
 
     @extend_schema(responses={200: ImportOutput, **error_responses(403, 404)})
