@@ -91,7 +91,7 @@ def test_the_quick_start_runs_as_written(demo, tmp_path):
 
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
-    assert '"username": "moi.gate"' in run.stdout
+    assert '"username":"moi.gate"' in run.stdout
     assert "moi.gate moi ['integration']" in run.stdout
     assert "['http://127.0.0.1:9009/masar-hook'" in run.stdout
     assert "verified: company.suspended" in run.stdout

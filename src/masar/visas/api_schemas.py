@@ -11,8 +11,8 @@ from masar.visas.seal.verify import Verdict
 
 class VisaKeyCertificateOutput(serializers.Serializer):
     kind = serializers.CharField(help_text="csca or signer")
-    signer_identifier = serializers.CharField()
-    certificate_reference = serializers.CharField()
+    signer_identifier = serializers.CharField(allow_null=True, help_text="null for the CSCA")
+    certificate_reference = serializers.CharField(allow_null=True, help_text="null for the CSCA")
     subject = serializers.CharField()
     not_before = serializers.DateTimeField()
     not_after = serializers.DateTimeField()
@@ -84,8 +84,8 @@ class SealSignerOutput(serializers.Serializer):
     certificate_reference = serializers.CharField()
     subject = serializers.CharField()
     issuer = serializers.CharField()
-    not_before = serializers.DateTimeField()
-    not_after = serializers.DateTimeField()
+    not_before = serializers.DateField()
+    not_after = serializers.DateField()
 
 
 class SealRevocationListOutput(serializers.Serializer):
