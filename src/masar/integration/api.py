@@ -6,7 +6,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -148,6 +148,17 @@ class WebhookListApi(_Base):
 
     @extend_schema(
         request=WebhookCreateInputSerializer,
+        examples=[
+            OpenApiExample(
+                "Subscribe the border gate",
+                value={
+                    "url": "https://gate.moi.example/masar",
+                    "event_types": ["company.suspended", "visa.issued"],
+                    "description": "gate",
+                },
+                request_only=True,
+            )
+        ],
         responses={201: SubscriptionWithSecretOutput, **error_responses(400, 403, 409)},
         summary="Subscribe an endpoint (service accounts)",
         description="HTTPS only. Deliveries follow the Standard Webhooks specification; "

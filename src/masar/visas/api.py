@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
@@ -29,7 +29,12 @@ from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
 from masar.visas import selectors, services
-from masar.visas.api_schemas import SealVerifyOutput, VisaKeysOutput
+from masar.visas.api_schemas import (
+    DecisionStatsOutput,
+    RevocationListOutput,
+    SealVerifyOutput,
+    VisaKeysOutput,
+)
 from masar.visas.error_codes import VisasError
 from masar.visas.keys import settings_key_store
 from masar.visas.models import CancelReason, IssuanceJob, RejectionReason, Visa
@@ -133,6 +138,18 @@ class DecisionApi(_Scoped):
 
     @extend_schema(
         request=DecisionInput,
+        examples=[
+            OpenApiExample("Approve", value={"decision": "approve"}, request_only=True),
+            OpenApiExample(
+                "Refuse with a coded reason",
+                value={
+                    "decision": "reject",
+                    "reason_code": "security",
+                    "reason": "Refused after the security review.",
+                },
+                request_only=True,
+            ),
+        ],
         responses={200: DecisionOutput, **error_responses(400, 403, 404, 409)},
         summary="Approve or reject one application (a refusal needs a coded reason)",
     )
@@ -185,7 +202,7 @@ class DecisionStatsApi(_Scoped):
     serializer_class = serializers.Serializer
 
     @extend_schema(
-        responses={200: OpenApiTypes.OBJECT, **error_responses(403)},
+        responses={200: DecisionStatsOutput, **error_responses(403)},
         summary="Decisions taken: share automatic, mean hours from submission to decision",
     )
     def get(self, request: Request) -> Response:
@@ -407,7 +424,7 @@ class KeysApi(_Public):
 
 class RevocationsApi(_Public):
     @extend_schema(
-        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        responses={(200, "application/json"): RevocationListOutput},
         summary="The signed revocation list of cancelled and lapsed visas (public)",
     )
     def get(self, request: Request) -> HttpResponse:
@@ -437,6 +454,13 @@ class VerifyInput(serializers.Serializer):
 class VerifyApi(_Public):
     @extend_schema(
         request=VerifyInput,
+        examples=[
+            OpenApiExample(
+                "A seal as base64",
+                value={"seal": "3APKU8pUyK1BOlkdYGlbvHlbvHldAQEw21lc5lyPqwYTWY6/FxvCPBM8EzwT"},
+                request_only=True,
+            )
+        ],
         responses={200: SealVerifyOutput, **error_responses(400)},
         summary="Verify a seal: the decoded visa and a verdict (public)",
     )

@@ -104,3 +104,35 @@ class SealVerifyOutput(serializers.Serializer):
     signer = SealSignerOutput(allow_null=True)
     revoked_at = serializers.DateTimeField(allow_null=True)
     revocation_list = SealRevocationListOutput(allow_null=True)
+
+
+class RevocationSignerOutput(serializers.Serializer):
+    signer_identifier = serializers.CharField()
+    certificate_reference = serializers.CharField()
+
+
+class RevokedVisaOutput(serializers.Serializer):
+    visa_number = serializers.CharField()
+    revoked_at = serializers.DateTimeField()
+
+
+class RevocationListOutput(serializers.Serializer):
+    format = serializers.CharField(help_text="masar-visa-revocations/1")
+    issuing_country = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    next_update = serializers.DateTimeField(allow_null=True)
+    signer = RevocationSignerOutput()
+    revoked = RevokedVisaOutput(many=True)
+    signature = serializers.CharField(
+        help_text="base64 of r || s (ECDSA P-256, SHA-256) over the object without this "
+        "member, canonical (RFC 8785)."
+    )
+
+
+class DecisionStatsOutput(serializers.Serializer):
+    decided = serializers.IntegerField()
+    automatic = serializers.IntegerField()
+    automatic_share = serializers.FloatField(allow_null=True)
+    mean_hours_to_decision = serializers.FloatField(allow_null=True)
+    mean_hours_automatic = serializers.FloatField(allow_null=True)
+    mean_hours_manual = serializers.FloatField(allow_null=True)
