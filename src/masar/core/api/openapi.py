@@ -159,6 +159,8 @@ class MasarAutoSchema(AutoSchema):
             statuses.add("400")
         if not self.is_public():
             statuses.update({"401", "403"})
+        elif self.view.get_authenticators():
+            statuses.add("401")  # a public operation still refuses a bad token
         if in_path or any(p.get("name") == "page" for p in parameters):
             statuses.add("404")
         if self.method == "POST":
