@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.request import Request
@@ -14,7 +14,7 @@ from masar.accounts.permissions import MasarPermission
 from masar.accounts.roles import Role
 from masar.core.api.schema import error_responses
 from masar.operators import selectors, services
-from masar.operators.models import Agent, Company, Contract
+from masar.operators.models import Agent, Company, CompanyStatus, Contract
 
 LICENSING = [Role.LICENSING_OFFICER, Role.SUPERVISOR]
 
@@ -117,7 +117,10 @@ class CompanyListApi(ListAPIView, _Scoped):
             qs = qs.filter(status=status_filter)
         return qs
 
-    @extend_schema(summary="Companies the caller may see")
+    @extend_schema(
+        summary="Companies the caller may see",
+        parameters=[OpenApiParameter("status", str, enum=CompanyStatus.values)],
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.list(request, *args, **kwargs)
 
@@ -223,7 +226,10 @@ class AgentListApi(ListAPIView, _Scoped):
             qs = qs.filter(country=country.upper())
         return qs
 
-    @extend_schema(summary="Overseas agents the caller may see")
+    @extend_schema(
+        summary="Overseas agents the caller may see",
+        parameters=[OpenApiParameter("country", str, description="ISO 3166 alpha-3, e.g. IDN")],
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.list(request, *args, **kwargs)
 

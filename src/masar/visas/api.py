@@ -202,6 +202,7 @@ class DecisionStatsApi(_Scoped):
     serializer_class = serializers.Serializer
 
     @extend_schema(
+        parameters=[OpenApiParameter("season", int, description="One season's decisions only")],
         responses={200: DecisionStatsOutput, **error_responses(403)},
         summary="Decisions taken: share automatic, mean hours from submission to decision",
     )

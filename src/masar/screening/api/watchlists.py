@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -240,7 +240,8 @@ class WatchlistVersionChangesApi(AnalystApi):
     serializer_class = ChangeOutput
 
     @extend_schema(
-        responses={200: ChangeOutput, **error_responses(403, 404)},
+        parameters=[OpenApiParameter("kind", str, enum=["added", "changed", "removed"])],
+        responses={200: ChangeOutput(many=True), **error_responses(403, 404)},
         summary="Entries a version added, changed and removed, with their content",
     )
     def get(self, request: Request, watchlist_id: int, number: int) -> Response:
