@@ -17,7 +17,7 @@ PYTHON_BIN ?= $(shell for c in python3.13 python3.12 python3 $$HOME/.pyenv/versi
 	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: help venv install print-python system-check run test test-fast test-postgres lint format typecheck bench bench-quick lock upgrade clean
+.PHONY: help venv install print-python system-check run test test-fast test-postgres lint format typecheck openapi openapi-check bench bench-quick lock upgrade clean
 
 help:
 	@echo "make run    - install, migrate, load the demo season, serve on http://127.0.0.1:8000"
@@ -25,6 +25,7 @@ help:
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - the benchmarks (full size; BENCH_ARGS=--quick for small)"
 	@echo "make lock   - re-pin the lock files after a change to pyproject.toml (make upgrade: newest releases)"
+	@echo "make openapi - regenerate docs/openapi.json (refuses unrecorded breaking changes)"
 
 # The venv is made anew whenever the lock or pyproject.toml changes, and holds exactly the
 # lock: pinned, hash-checked, no resolver at install time.
@@ -79,6 +80,13 @@ format: $(STAMP)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
+
+# The committed API contract (docs/api-changelog.md says when a breaking change may land).
+openapi: $(STAMP)
+	$(MASAR) openapi --write
+
+openapi-check: $(STAMP)
+	$(MASAR) openapi --check $(if $(BASE_REF),--base-ref $(BASE_REF))
 
 bench: $(STAMP)
 	@for b in benchmarks/*.py; do case $$b in */_*) continue;; esac; echo "== $$b"; $(PY) $$b $(BENCH_ARGS) || exit 1; done

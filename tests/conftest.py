@@ -56,6 +56,31 @@ def _english_messages() -> Any:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _declared_statuses(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Fails the test (at teardown) when the API answered it a status that the OpenAPI
+    document does not declare for that operation (tests/declared_statuses.py)."""
+    from django.test.client import Client
+
+    from tests import declared_statuses
+
+    seen: list[tuple[str, str, int]] = []
+    original = Client.request
+
+    def request(self: Client, **kwargs: Any) -> Any:
+        response = original(self, **kwargs)
+        answer = declared_statuses.answered(response)
+        if answer is not None:
+            seen.append(answer)
+        return response
+
+    monkeypatch.setattr(Client, "request", request)
+    yield
+    problems = declared_statuses.undeclared(seen)
+    if problems:
+        pytest.fail("Undeclared in the OpenAPI document:\n  " + "\n  ".join(problems))
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

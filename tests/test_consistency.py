@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from masar.accounts.permissions import MasarPermission
 
 # Endpoints that are public on purpose: the schema and its docs, verification and tracking
-# pages meant for the public, and open data.
+# pages meant for the public, open data, and the published JSON Schemas of the event types.
 PUBLIC_API_PREFIXES = (
     "api/v1/schema/",
     "api/v1/docs/",
@@ -21,6 +21,7 @@ PUBLIC_API_PREFIXES = (
     "api/v1/visas/verify/",
     "api/v1/training/certificates/",
     "api/v1/revocations/",
+    "api/v1/events/schemas/",
 )
 
 

@@ -14,7 +14,11 @@ from rest_framework.test import APIClient
 from masar.integration.models import OutboxEvent
 from masar.integration.services import event_emit
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.usefixtures("synthetic_payloads"),
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _emit(company, n: int) -> OutboxEvent:

@@ -30,6 +30,7 @@ from masar.integration.services.delivery import retry_delay
 from masar.operators.services import company_suspend
 from tests.integration.conftest import run_worker, subscribe
 
+pytestmark = pytest.mark.usefixtures("synthetic_payloads")
 transactional = pytest.mark.django_db(transaction=True)
 
 

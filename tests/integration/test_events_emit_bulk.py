@@ -15,7 +15,7 @@ from masar.integration.models import EventAudience, OutboxCursor, OutboxEvent
 from masar.integration.services import event_emit, outbox_relay
 from masar.integration.services.outbox import events_emit_bulk, outbox_relay_after_commit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("synthetic_payloads")]
 
 
 def _relay_callbacks() -> int:

@@ -9,7 +9,7 @@ from masar.integration.models import OutboxEvent
 from masar.integration.services import event_emit, outbox_relay
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("synthetic_payloads")]
 
 
 def _emit(type_: str, n: int, organizations) -> OutboxEvent:

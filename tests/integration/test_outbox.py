@@ -11,7 +11,7 @@ from masar.integration.services.outbox import outbox_relay_after_commit
 from masar.operators.models import CompanyStatus
 from masar.operators.services import company_reinstate, company_suspend
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("synthetic_payloads")]
 
 
 def _relay_callbacks() -> int:

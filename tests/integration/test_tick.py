@@ -22,7 +22,7 @@ from masar.integration.models import (
 from masar.integration.services import event_emit, integration_tick, outbox_relay
 from tests.integration.conftest import subscribe
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("synthetic_payloads")]
 
 
 def _emit(company, n: int) -> OutboxEvent:

@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 MASAR = Path(sys.executable).with_name("masar")
 
 pytestmark = [
+    pytest.mark.usefixtures("synthetic_payloads"),
     pytest.mark.postgres,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),

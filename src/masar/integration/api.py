@@ -6,7 +6,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -148,6 +148,17 @@ class WebhookListApi(_Base):
 
     @extend_schema(
         request=WebhookCreateInputSerializer,
+        examples=[
+            OpenApiExample(
+                "Subscribe the border gate",
+                value={
+                    "url": "https://gate.moi.example/masar",
+                    "event_types": ["company.suspended", "visa.issued"],
+                    "description": "gate",
+                },
+                request_only=True,
+            )
+        ],
         responses={201: SubscriptionWithSecretOutput, **error_responses(400, 403, 409)},
         summary="Subscribe an endpoint (service accounts)",
         description="HTTPS only. Deliveries follow the Standard Webhooks specification; "
@@ -181,6 +192,7 @@ class WebhookDetailApi(_Base):
 
     @extend_schema(responses={200: SubscriptionOutput, **error_responses(403, 404)})
     def get(self, request: Request, webhook_id: int) -> Response:
+        """One webhook subscription of the caller's organization (without its secret)."""
         return Response(SubscriptionOutput(self.subscription(webhook_id)).data)
 
     @extend_schema(
@@ -199,6 +211,7 @@ class WebhookDetailApi(_Base):
 
     @extend_schema(responses={204: None, **error_responses(403, 404)})
     def delete(self, request: Request, webhook_id: int) -> Response:
+        """Delete a webhook subscription with its delivery history; nothing more is sent."""
         services.webhook_subscription_delete(
             actor=self.actor(), subscription=self.subscription(webhook_id)
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from masar.integration import api
+from masar.integration import api, api_event_schemas
 
 urlpatterns = [
     path("webhooks/", api.WebhookListApi.as_view(), name="webhook-list"),
@@ -20,4 +20,14 @@ urlpatterns = [
         name="webhook-deliveries",
     ),
     path("events/", api.EventFeedApi.as_view(), name="event-feed"),
+    path(
+        "events/schemas/",
+        api_event_schemas.EventSchemaListApi.as_view(),
+        name="event-schema-list",
+    ),
+    path(
+        "events/schemas/<str:event_type>/",
+        api_event_schemas.EventSchemaDetailApi.as_view(),
+        name="event-schema-detail",
+    ),
 ]

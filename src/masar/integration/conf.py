@@ -32,9 +32,16 @@ def relay_on_commit() -> bool:
     return bool(getattr(settings, "MASAR_OUTBOX_RELAY_ON_COMMIT", True))
 
 
+def validate_payloads() -> bool:
+    """Check every emitted payload against its type's published JSON Schema (on in tests;
+    off by default: a payload is written by code whose tests already checked it)."""
+    return bool(getattr(settings, "MASAR_EVENTS_VALIDATE", False))
+
+
 def timeout_seconds() -> float:
-    """How long one delivery attempt may take, connection included."""
-    return float(getattr(settings, "MASAR_WEBHOOK_TIMEOUT_SECONDS", 10))
+    """How long one delivery attempt may take, connection included (Standard Webhooks
+    recommends 15 to 30 seconds)."""
+    return float(getattr(settings, "MASAR_WEBHOOK_TIMEOUT_SECONDS", 20))
 
 
 def lease() -> timedelta:
@@ -46,6 +53,11 @@ def lease() -> timedelta:
 def retry_base_seconds() -> float:
     """The first retry's delay; each later one is four times longer, capped at eight hours."""
     return float(getattr(settings, "MASAR_WEBHOOK_RETRY_BASE_SECONDS", 30))
+
+
+def retry_after_max_seconds() -> float:
+    """The longest `Retry-After` honoured; a receiver asking for more is retried then."""
+    return float(getattr(settings, "MASAR_WEBHOOK_RETRY_AFTER_MAX_SECONDS", 3600))
 
 
 def max_attempts() -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.request import Request
@@ -14,7 +14,7 @@ from masar.accounts.permissions import MasarPermission
 from masar.accounts.roles import Role
 from masar.core.api.schema import error_responses
 from masar.operators import selectors, services
-from masar.operators.models import Agent, Company, Contract
+from masar.operators.models import Agent, Company, CompanyStatus, Contract
 
 LICENSING = [Role.LICENSING_OFFICER, Role.SUPERVISOR]
 
@@ -117,7 +117,10 @@ class CompanyListApi(ListAPIView, _Scoped):
             qs = qs.filter(status=status_filter)
         return qs
 
-    @extend_schema(summary="Companies the caller may see")
+    @extend_schema(
+        summary="Companies the caller may see",
+        parameters=[OpenApiParameter("status", str, enum=CompanyStatus.values)],
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.list(request, *args, **kwargs)
 
@@ -134,6 +137,8 @@ class CompanyListApi(ListAPIView, _Scoped):
 
 
 class CompanyDetailApi(_Scoped):
+    """One Umrah company the caller may see: licence, guarantee and status."""
+
     serializer_class = CompanyOutput
 
     @extend_schema(responses={200: CompanyOutput, **error_responses(404)})
@@ -151,6 +156,8 @@ class _CompanyAction(_Scoped):
 
 
 class CompanySuspendApi(_CompanyAction):
+    """Suspend a company, until a date or until reinstated (ministry licensing officers)."""
+
     class SuspendInputSerializer(ReasonInput):
         until = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -169,6 +176,8 @@ class CompanySuspendApi(_CompanyAction):
 
 
 class CompanyReinstateApi(_CompanyAction):
+    """Reinstate a suspended company (ministry licensing officers)."""
+
     @extend_schema(
         request=ReasonInput, responses={200: CompanyOutput, **error_responses(403, 404, 409)}
     )
@@ -183,6 +192,8 @@ class CompanyReinstateApi(_CompanyAction):
 
 
 class CompanyRevokeApi(_CompanyAction):
+    """Revoke a company's licence for good (ministry licensing officers)."""
+
     @extend_schema(
         request=ReasonInput, responses={200: CompanyOutput, **error_responses(403, 404, 409)}
     )
@@ -215,7 +226,10 @@ class AgentListApi(ListAPIView, _Scoped):
             qs = qs.filter(country=country.upper())
         return qs
 
-    @extend_schema(summary="Overseas agents the caller may see")
+    @extend_schema(
+        summary="Overseas agents the caller may see",
+        parameters=[OpenApiParameter("country", str, description="ISO 3166 alpha-3, e.g. IDN")],
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.list(request, *args, **kwargs)
 
@@ -232,6 +246,8 @@ class AgentListApi(ListAPIView, _Scoped):
 
 
 class AgentDetailApi(_Scoped):
+    """One overseas agent the caller may see."""
+
     serializer_class = AgentOutput
 
     @extend_schema(responses={200: AgentOutput, **error_responses(404)})
@@ -280,6 +296,8 @@ class ContractListApi(ListAPIView, _Scoped):
 
 
 class ContractDetailApi(_Scoped):
+    """One company-agent contract the caller may see."""
+
     serializer_class = ContractOutput
 
     @extend_schema(responses={200: ContractOutput, **error_responses(404)})
@@ -289,6 +307,8 @@ class ContractDetailApi(_Scoped):
 
 
 class ContractTerminateApi(_Scoped):
+    """Terminate a company-agent contract (ministry licensing officers)."""
+
     required_roles = LICENSING
     serializer_class = ContractOutput
 

@@ -141,6 +141,8 @@ class SeasonListApi(ListAPIView, _Base):
 
 
 class SeasonDetailApi(_Base):
+    """One season, its dates in both calendars."""
+
     serializer_class = SeasonOutput
 
     @extend_schema(responses={200: SeasonOutput, **error_responses(404)})
@@ -149,6 +151,8 @@ class SeasonDetailApi(_Base):
 
 
 class SeasonRulesApi(_Base):
+    """A season's typed rule settings: read by all, changed by the ministry."""
+
     required_roles_by_method = {"PATCH": MINISTRY}
     serializer_class = RulesOutput
 

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "masar.core.middleware.RequestOriginMiddleware",
     "masar.core.idempotency.IdempotencyMiddleware",
+    "masar.core.api.deprecation.DeprecationMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -225,7 +226,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "masar.core.api.openapi.MasarAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "masar.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "masar.core.api.errors.exception_handler",
@@ -249,6 +250,7 @@ SPECTACULAR_SETTINGS = {
         'has the shape {"code", "message", "fields"}.'
     ),
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -269,12 +271,10 @@ SPECTACULAR_SETTINGS = {
         "ShownApplicationStatusEnum": "masar.applications.api.serializers.STATUS_CHOICES",
         "CarrierCodeEnum": "masar.border.error_codes.CarrierCode",
     },
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "masar token"}
-        }
-    },
-    "SECURITY": [{"bearerAuth": []}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "masar.core.api.openapi.postprocess",
+    ],
 }
 
 # Background work: Django's own tasks framework on the database queue of django-tasks-db.

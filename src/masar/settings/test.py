@@ -15,3 +15,5 @@ MASAR_AUDIT_CHECKPOINT_DIR = None
 # The general per-client API limit is far above what any test sends in a minute (counts
 # outlive a test in the in-memory cache); tests of the limits set their own rates.
 MASAR_THROTTLE_RATES = {**MASAR_THROTTLE_RATES, "user": "1000000/minute", "anon": "1000000/minute"}  # noqa: F405
+# Every emitted event is checked against its published JSON Schema (/api/v1/events/schemas/).
+MASAR_EVENTS_VALIDATE = True

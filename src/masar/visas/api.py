@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
@@ -31,6 +31,12 @@ from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
 from masar.core.throttling import TrackAddressThrottle, TrackApplicationThrottle
 from masar.visas import selectors, services
+from masar.visas.api_schemas import (
+    DecisionStatsOutput,
+    RevocationListOutput,
+    SealVerifyOutput,
+    VisaKeysOutput,
+)
 from masar.visas.error_codes import VisasError
 from masar.visas.keys import settings_key_store
 from masar.visas.models import CancelReason, IssuanceJob, RejectionReason, Visa
@@ -137,6 +143,18 @@ class DecisionApi(_Scoped):
 
     @extend_schema(
         request=DecisionInput,
+        examples=[
+            OpenApiExample("Approve", value={"decision": "approve"}, request_only=True),
+            OpenApiExample(
+                "Refuse with a coded reason",
+                value={
+                    "decision": "reject",
+                    "reason_code": "security",
+                    "reason": "Refused after the security review.",
+                },
+                request_only=True,
+            ),
+        ],
         responses={200: DecisionOutput, **error_responses(400, 403, 404, 409)},
         summary="Approve or reject one application (a refusal needs a coded reason)",
     )
@@ -189,7 +207,8 @@ class DecisionStatsApi(_Scoped):
     serializer_class = serializers.Serializer
 
     @extend_schema(
-        responses={200: OpenApiTypes.OBJECT, **error_responses(403)},
+        parameters=[OpenApiParameter("season", int, description="One season's decisions only")],
+        responses={200: DecisionStatsOutput, **error_responses(403)},
         summary="Decisions taken: share automatic, mean hours from submission to decision",
     )
     def get(self, request: Request) -> Response:
@@ -247,6 +266,10 @@ class VisaListApi(_Scoped):
 
     @extend_schema(
         operation_id="visas_list",
+        parameters=[
+            OpenApiParameter("status", str, enum=["valid", "cancelled", "lapsed"]),
+            OpenApiParameter("application", str, description="An application number."),
+        ],
         responses={200: VisaOutput(many=True)},
         summary="Visas the caller may read (a company its own, an agent its own)",
     )
@@ -381,6 +404,8 @@ class IssuanceJobListApi(_Scoped):
 
 
 class IssuanceJobDetailApi(_Scoped):
+    """One visa issuance job: its progress and outcome."""
+
     serializer_class = IssuanceJobOutput
 
     @extend_schema(responses={200: IssuanceJobOutput, **error_responses(404)})
@@ -400,7 +425,7 @@ class _Public(APIView):
 
 class KeysApi(_Public):
     @extend_schema(
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: VisaKeysOutput},
         summary="Published certificates: the CSCA and every seal signer (public)",
     )
     def get(self, request: Request) -> Response:
@@ -412,7 +437,7 @@ class KeysApi(_Public):
 
 class RevocationsApi(_Public):
     @extend_schema(
-        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        responses={(200, "application/json"): RevocationListOutput},
         summary="The signed revocation list of cancelled and lapsed visas (public)",
     )
     def get(self, request: Request) -> HttpResponse:
@@ -442,7 +467,14 @@ class VerifyInput(serializers.Serializer):
 class VerifyApi(_Public):
     @extend_schema(
         request=VerifyInput,
-        responses={200: OpenApiTypes.OBJECT, **error_responses(400)},
+        examples=[
+            OpenApiExample(
+                "A seal as base64",
+                value={"seal": "3APKU8pUyK1BOlkdYGlbvHlbvHldAQEw21lc5lyPqwYTWY6/FxvCPBM8EzwT"},
+                request_only=True,
+            )
+        ],
+        responses={200: SealVerifyOutput, **error_responses(400)},
         summary="Verify a seal: the decoded visa and a verdict (public)",
     )
     def post(self, request: Request) -> Response:

@@ -12,7 +12,6 @@ per-subject order. See docs/adr/0011-webhook-delivery.md.
 from __future__ import annotations
 
 import logging
-import random
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -32,13 +31,19 @@ from django.utils.translation import gettext as _
 from masar.accounts.roles import Role
 from masar.core.audit import audit_record
 from masar.integration import conf
-from masar.integration.endpoints import resolved_internal_address
+from masar.integration.endpoints import endpoint_resolve, host_header, pinned_url
 from masar.integration.envelope import envelope_body
 from masar.integration.lock_objects import subscription_lock
 from masar.integration.models import (
     DeliveryStatus,
     WebhookDelivery,
     WebhookSubscription,
+)
+from masar.integration.retries import (
+    excerpt,
+    is_congestion,
+    retry_after_seconds,
+    retry_delay,
 )
 from masar.integration.signing import secret_open, signature_header
 
@@ -47,24 +52,10 @@ logger = logging.getLogger(__name__)
 USER_AGENT = "Masar-Webhooks/1.0"
 # A dispatch request younger than this is trusted to be queued; an older one was lost.
 DISPATCH_STALE_AFTER = timedelta(minutes=2)
-MAX_DELAY_SECONDS = 8 * 3600
 ERROR_SNIPPET = 300
 MAX_ANSWER_BYTES = 64 * 1024
 # Deliveries leased at once by a dispatch task: fewer round trips to the database.
 CLAIM_BATCH = 20
-
-
-def retry_delay(failed_attempts: int, *, rng: random.Random | None = None) -> timedelta:
-    """The wait after `failed_attempts` failures: base x 4^(n-1), at most 8 h, +/-20 % jitter.
-
-    With the default base of 30 s and 9 attempts: 30 s, 2 min, 8 min, 32 min, about 2 h,
-    then 8 h three times, about 27 hours in all before the delivery is dead-lettered.
-    Jitter spreads retries so that an endpoint coming back is not hit by a thundering herd.
-    """
-    base = conf.retry_base_seconds()
-    raw = min(MAX_DELAY_SECONDS, base * 4 ** max(failed_attempts - 1, 0))
-    jitter = (rng or random).uniform(0.8, 1.2)  # noqa: S311 - spreading retries, not security
-    return timedelta(seconds=raw * jitter)
 
 
 def dispatch_request(*, subscription_ids: list[int], force: bool = False) -> int:
@@ -120,10 +111,18 @@ class AttemptResult:
     status_code: int | None = None
     error: str = ""
     elapsed_ms: int = 0
+    # The receiver's Retry-After, in seconds from the answer (None: not given or unreadable).
+    retry_after: float | None = None
+    timed_out: bool = False
 
     @property
     def gone(self) -> bool:
         return self.status_code == 410
+
+    @property
+    def congestion(self) -> bool:
+        """The receiver is overloaded or a gateway before it is: back off more."""
+        return self.timed_out or is_congestion(self.status_code)
 
 
 @dataclass
@@ -245,16 +244,25 @@ def delivery_attempt(client: httpx.Client, claim: Claim) -> AttemptResult:
             claim.secrets, webhook_id=claim.webhook_id, timestamp=timestamp, body=claim.body
         ),
     }
+    url = claim.url
+    extensions: dict[str, Any] = {}
     if conf.block_private_networks():
         parts = urlsplit(claim.url)
-        internal = resolved_internal_address(
+        resolution = endpoint_resolve(
             parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
         )
-        if internal is not None:
-            return AttemptResult(ok=False, error=f"refused: resolves to internal {internal}")
+        if resolution.refusal:
+            return AttemptResult(ok=False, error=resolution.refusal)
+        # Connect to the address just checked, not to whatever the name resolves to next.
+        url = pinned_url(parts, resolution.address)
+        headers["host"] = host_header(parts)
+        if parts.scheme == "https":
+            extensions["sni_hostname"] = parts.hostname
     started = time.monotonic()
     try:
-        with client.stream("POST", claim.url, content=claim.body, headers=headers) as response:
+        with client.stream(
+            "POST", url, content=claim.body, headers=headers, extensions=extensions
+        ) as response:
             # Reading a small answer to its end lets the connection be kept alive.
             snippet, read = b"", 0
             for chunk in response.iter_bytes():
@@ -266,21 +274,30 @@ def delivery_attempt(client: httpx.Client, claim: Claim) -> AttemptResult:
             elapsed = int((time.monotonic() - started) * 1000)
             if response.is_success:
                 return AttemptResult(ok=True, status_code=response.status_code, elapsed_ms=elapsed)
-            text = snippet[:ERROR_SNIPPET].decode("utf-8", "replace")
+            # Only the status and a short, cleaned excerpt: the receiver's answer is shown
+            # in the deliveries list and pages, and is not Masar's to echo at length.
+            text = excerpt(snippet[:ERROR_SNIPPET])
             return AttemptResult(
                 ok=False,
                 status_code=response.status_code,
-                error=f"HTTP {response.status_code}: {text}".strip()[:500],
+                error=f"HTTP {response.status_code}: {text}".strip(),
                 elapsed_ms=elapsed,
+                retry_after=retry_after_seconds(
+                    response.headers.get("retry-after"), now=timezone.now()
+                ),
             )
     except httpx.TimeoutException:
         return AttemptResult(
-            ok=False, error="timed out", elapsed_ms=int((time.monotonic() - started) * 1000)
+            ok=False,
+            error="timed out",
+            elapsed_ms=int((time.monotonic() - started) * 1000),
+            timed_out=True,
         )
     except httpx.HTTPError as exc:
+        # The exception's text may quote the receiver (TLS names, proxies): its kind only.
         return AttemptResult(
             ok=False,
-            error=f"{type(exc).__name__}: {exc}"[:500],
+            error=type(exc).__name__,
             elapsed_ms=int((time.monotonic() - started) * 1000),
         )
 
@@ -340,7 +357,9 @@ def delivery_record(claim: Claim, result: AttemptResult) -> str:
             elif now - failing_since >= conf.disable_after():
                 webhook_disable(subscription=subscription, cause=CAUSE_FAILING, now=now)
             return "dead"
-        delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+        delivery.next_attempt_at = now + retry_delay(
+            delivery.attempts, congestion=result.congestion, retry_after=result.retry_after
+        )
         delivery.save(update_fields=[*fields, "next_attempt_at"])
         _retry_later(delivery.subscription_id, delivery.next_attempt_at)
         return "retry"

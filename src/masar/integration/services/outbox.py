@@ -31,6 +31,7 @@ from masar.core.context import current_origin
 from masar.core.ids import uuid7
 from masar.integration import conf
 from masar.integration.catalogue import CATALOGUE, EventType
+from masar.integration.event_schemas import payload_check
 from masar.integration.lock_objects import outbox_cursor_lock
 from masar.integration.models import (
     EventAudience,
@@ -67,6 +68,8 @@ def event_emit(
     subject_type, subject_id = _subject_key(subject)
     org_ids = _organization_ids(organizations)
     clean = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    if conf.validate_payloads():
+        payload_check(event_type, clean)
     event = OutboxEvent.objects.create(
         type=type,
         version=event_type.version,
@@ -107,6 +110,10 @@ def events_emit_bulk(
     occurred_at = timezone.now()
     request_id = current_origin().request_id
     encoder = DjangoJSONEncoder()
+    if conf.validate_payloads():
+        items = list(items)
+        for _subject, payload, _orgs in items:
+            payload_check(event_type, json.loads(encoder.encode(payload)))
     rows = (
         (
             *_subject_key(subject),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -70,6 +70,8 @@ class WatchlistListApi(AnalystApi):
 
 
 class WatchlistDetailApi(AnalystApi):
+    """One watchlist and its current version (security analysts)."""
+
     serializer_class = WatchlistOutput
 
     class WatchlistUpdateInput(serializers.Serializer):
@@ -141,6 +143,8 @@ class ImportOutput(serializers.ModelSerializer):
 
 
 class WatchlistImportListApi(AnalystApi):
+    """The imports of one watchlist, newest first (security analysts)."""
+
     serializer_class = ImportOutput
     parser_classes = [MultiPartParser, FormParser]
 
@@ -178,6 +182,8 @@ class WatchlistImportListApi(AnalystApi):
 
 
 class WatchlistImportDetailApi(AnalystApi):
+    """One watchlist import: its status, counts and errors (security analysts)."""
+
     serializer_class = ImportOutput
 
     @extend_schema(responses={200: ImportOutput, **error_responses(403, 404)})
@@ -234,7 +240,8 @@ class WatchlistVersionChangesApi(AnalystApi):
     serializer_class = ChangeOutput
 
     @extend_schema(
-        responses={200: ChangeOutput, **error_responses(403, 404)},
+        parameters=[OpenApiParameter("kind", str, enum=["added", "changed", "removed"])],
+        responses={200: ChangeOutput(many=True), **error_responses(403, 404)},
         summary="Entries a version added, changed and removed, with their content",
     )
     def get(self, request: Request, watchlist_id: int, number: int) -> Response:
