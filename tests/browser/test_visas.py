@@ -107,7 +107,9 @@ def test_the_officer_decides_and_the_pilgrim_tracks(
         pilgrim.fill("#track-passport", approved.pilgrim.passport_number)
         pilgrim.keyboard.press("Enter")
         pilgrim.wait_for_selector("#steps-h")
-        assert pilgrim.locator("tbody tr").count() == 5
+        # submitted, decided by the company, the consular decision, issued: the security
+        # review is not a step anyone with the two values sees (no tip-off)
+        assert pilgrim.locator("tbody tr").count() == 4
         assert pilgrim.locator("form[action*='document.pdf']").count() == 1
         assert approved.pilgrim.passport_number not in pilgrim.url
         pilgrim.fill("#track-passport", "WRONG123")

@@ -106,12 +106,12 @@ def test_every_post_declares_idempotency_key_and_its_replay_header(schema):
 
 
 def test_files_are_declared_with_their_content_types(schema):
-    def types(path: str) -> list[str]:
-        return list(schema["paths"][path]["get"]["responses"]["200"]["content"])
+    def types(path: str, method: str = "get") -> list[str]:
+        return list(schema["paths"][path][method]["responses"]["200"]["content"])
 
     assert types("/api/v1/visas/{number}/document.pdf") == ["application/pdf"]
     assert types("/api/v1/visas/{number}/qr.svg") == ["image/svg+xml"]
-    assert types("/api/v1/track/document.pdf") == ["application/pdf"]
+    assert types("/api/v1/track/document.pdf", "post") == ["application/pdf"]
 
 
 def test_a_deprecated_operation_says_so_in_the_schema_and_its_headers(monkeypatch, api, mohu):

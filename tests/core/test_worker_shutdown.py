@@ -103,7 +103,7 @@ def test_a_task_runs_under_the_id_of_the_request_that_queued_it(run_worker: Any)
             seen["event"] = event_emit(
                 type="company.suspended",
                 subject=("operators.company", "1"),
-                payload={"company_id": 1, "reason": "r"},
+                payload={"company_id": 1, "reason": "r", "until": None},
             ).pk
         return HttpResponse("ok")
 

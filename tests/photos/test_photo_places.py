@@ -49,7 +49,7 @@ def test_the_trackers_download_carries_the_portrait(
 ) -> None:
     visa = issued()
     pilgrim = visa.application.pilgrim
-    document = api(None).get(
+    document = api(None).post(
         "/api/v1/track/document.pdf",
         {"application": visa.application.number, "passport": pilgrim.passport_number},
     )
@@ -57,7 +57,7 @@ def test_the_trackers_download_carries_the_portrait(
     before = [o.type for o in pypdfium2.PdfDocument(document.content)[0].get_objects(max_depth=3)]
     assert pypdfium2.raw.FPDF_PAGEOBJ_IMAGE not in before
     portrait_upload(actor=agent_staff, pilgrim=pilgrim, upload=_photo(images.good(5)))
-    document = api(None).get(
+    document = api(None).post(
         "/api/v1/track/document.pdf",
         {"application": visa.application.number, "passport": pilgrim.passport_number},
     )

@@ -33,6 +33,10 @@ def signed_in(user: Any, language: str = "en") -> Client:
     return client
 
 
+# Everyone's own API tokens, in the "My account" group.
+TOKENS = "/account/tokens/"
+
+
 def _nav(html: str) -> list[str]:
     nav = html[html.index('class="mainnav"') : html.index("</nav>", html.index('class="mainnav"'))]
     return re.findall(r'<a href="([^"]+)"', nav)
@@ -41,14 +45,24 @@ def _nav(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("agent_staff", ["/", "/groups/", "/applications/", "/visas/", "/training/"]),
+        ("agent_staff", ["/", "/groups/", "/applications/", "/visas/", "/training/", TOKENS]),
         (
             "border_officer",
-            ["/", "/border/officer/", "/border/in-country/", "/border/due/", "/border/overstays/"],
+            [
+                "/",
+                "/border/officer/",
+                "/border/in-country/",
+                "/border/due/",
+                "/border/overstays/",
+                TOKENS,
+            ],
         ),
-        ("visa_officer", ["/", "/visas/decisions/", "/visas/", "/applications/"]),
-        ("security_analyst", ["/", "/screening/", "/screening/watchlists/", "/applications/"]),
-        ("licensing_officer", ["/", "/companies/", "/agents/", "/seasons/", "/audit/"]),
+        ("visa_officer", ["/", "/visas/decisions/", "/visas/", "/applications/", TOKENS]),
+        (
+            "security_analyst",
+            ["/", "/screening/", "/screening/watchlists/", "/applications/", TOKENS],
+        ),
+        ("licensing_officer", ["/", "/companies/", "/agents/", "/seasons/", "/audit/", TOKENS]),
     ],
 )
 def test_each_role_has_its_own_navigation(request: Any, who: str, expected: list[str]) -> None:

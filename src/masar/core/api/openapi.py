@@ -67,6 +67,7 @@ ERROR_DESCRIPTIONS = {
     "412": "The record changed since it was read (If-Match).",
     "422": "The Idempotency-Key was used before with another body.",
     "429": "Too many requests: wait for Retry-After seconds.",
+    "503": "The document cannot be made on this server now (`pdf_unavailable`); try again later.",
 }
 _OPERATION_ID = re.compile(r"[^A-Za-z0-9_]+")
 
@@ -165,6 +166,9 @@ class MasarAutoSchema(AutoSchema):
             statuses.add("404")
         if self.method == "POST":
             statuses.update({"409", "422"})
+        documents = operation.get("responses", {}).get("200", {}).get("content", {})
+        if "application/pdf" in documents:
+            statuses.add("503")  # a server without WeasyPrint's system libraries
         return sorted(statuses)
 
     def _error_response(self, code: str) -> dict[str, Any]:
