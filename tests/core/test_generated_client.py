@@ -109,7 +109,8 @@ def test_the_generated_client_drives_the_main_journey(
     approved = _call(
         "applications.applications_approve_create", client=company, application_id=application.pk
     )
-    assert approved.parsed.status == "screening"
+    # the company sees the neutral status while the authorities review (no tip-off)
+    assert approved.parsed.status == "under_review"
     run_worker()  # screening clears it for the consular decision
     queue = _call("visas.visas_decisions_list", client=officer)
     assert [row.id for row in queue.parsed.results] == [application.pk]
