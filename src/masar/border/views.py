@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,6 +33,7 @@ from masar.border.services import (
     escape_notice_file,
 )
 from masar.core.errors import MasarError
+from masar.core.pagination import KeysetPaginator, capped_count
 from masar.core.params import is_whole_number
 from masar.visas.models import Visa
 
@@ -266,7 +266,7 @@ def officer_record(request: HttpRequest) -> HttpResponse:
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return KeysetPaginator(qs, PAGE_SIZE).get_page(request.GET.get("cursor"))
 
 
 def _list_context(request: HttpRequest, actor: User) -> dict[str, Any]:
@@ -304,7 +304,7 @@ def in_country(request: HttpRequest) -> HttpResponse:
         context["groups"] = lists.group_counts(qs, by=group, language=get_language() or "ar")
     context.update(
         page=_page(request, qs),
-        total=qs.count(),
+        total=capped_count(qs),
         group=group,
         groupings=list(lists.GROUPINGS.items()),
         today=lists.kingdom_today(),
@@ -333,7 +333,7 @@ def due_to_leave(request: HttpRequest) -> HttpResponse:
     qs = lists.due_to_leave(actor=actor, days=days, filters=context["filters"], today=today)
     context.update(
         page=_page(request, qs),
-        total=qs.count(),
+        total=capped_count(qs),
         days=days,
         today=today,
         last_day=today + dt.timedelta(days=days - 1),
@@ -393,7 +393,7 @@ def overstays(request: HttpRequest) -> HttpResponse:
     context.update(
         page=page,
         rows=rows,
-        total=qs.count(),
+        total=capped_count(qs),
         status=status,
         statuses=[
             ("open", _("Still in the country")),

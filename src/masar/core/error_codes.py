@@ -16,3 +16,5 @@ class CoreError(StrEnum):
     ROLE_REQUIRED = "role_required"
     SCOPE_REQUIRED = "scope_required"
     INVALID_DATE = "invalid_date"
+    INVALID_CURSOR = "invalid_cursor"
+    PAGE_OUT_OF_RANGE = "page_out_of_range"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from masar.accounts.models import User
 from masar.core.errors import MasarError, NotFound
+from masar.core.pagination import KeysetPaginator, capped_count
 from masar.core.params import is_whole_number
 from masar.visas import selectors, services
 from masar.visas.models import CancelReason, RejectionReason
@@ -93,7 +93,7 @@ def decision_queue(request: HttpRequest) -> HttpResponse:
                 % {"done": len(batch.decided), "refused": len(batch.refused)},
             )
             return redirect(request.get_full_path())
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = KeysetPaginator(qs, 50).get_page(request.GET.get("cursor"))
     rows = [(app, selectors.waiting_due(app)) for app in page]
     return render(
         request,
@@ -105,7 +105,7 @@ def decision_queue(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "reasons": RejectionReason.choices,
             "filters": filters,
-            "total": qs.count(),
+            "total": capped_count(qs),
             "stats": selectors.decision_stats(actor),
         },
         status=400 if errors else 200,

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.core.errors import MasarError
+from masar.core.pagination import KeysetPaginator
 from masar.core.params import is_whole_number
 from masar.core.selectors import audit_list
 from masar.operators import selectors as operator_selectors
@@ -95,7 +95,9 @@ def companies(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(organization__name_en__icontains=q) | qs.filter(
             organization__name_ar__icontains=q
         )
-    page = Paginator(qs.order_by("organization__code"), 25).get_page(request.GET.get("page"))
+    page = KeysetPaginator(qs, 25, ordering=["organization__code"]).get_page(
+        request.GET.get("cursor")
+    )
     htmx = request.headers.get("HX-Request") == "true"
     template = "web/partials/company_rows.html" if htmx else "web/companies.html"
     return render(request, template, {"page": page, "status": status or "", "q": q})
@@ -144,8 +146,8 @@ def agents(request: HttpRequest) -> HttpResponse:
     qs = operator_selectors.agent_list(actor=_actor(request))
     if country := request.GET.get("country", "").strip().upper():
         qs = qs.filter(country=country)
-    page = Paginator(qs.order_by("country", "organization__code"), 25).get_page(
-        request.GET.get("page")
+    page = KeysetPaginator(qs, 25, ordering=["country", "organization__code"]).get_page(
+        request.GET.get("cursor")
     )
     return render(request, "web/agents.html", {"page": page, "country": country})
 
@@ -177,7 +179,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     qs = audit_list(actor=_actor(request)).select_related("organization")
     if action := request.GET.get("action", "").strip():
         qs = qs.filter(action=action)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = KeysetPaginator(qs, 50, ordering=["-id"]).get_page(request.GET.get("cursor"))
     return render(request, "web/audit.html", {"page": page, "action": action})
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +21,7 @@ from masar.applications.services.transitions import transition_allowed
 from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company
 from masar.core.errors import MasarError, Unprocessable
+from masar.core.pagination import KeysetPaginator
 from masar.core.params import is_whole_number
 
 
@@ -32,9 +32,9 @@ def applications(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
-    if q := request.GET.get("q", "").strip():
-        qs = qs.filter(pilgrim__passport_number=q.upper()) | qs.filter(number=q.upper())
-    page = Paginator(qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "").strip()
+    qs = selectors.application_search(qs, q)
+    page = KeysetPaginator(qs, 50, ordering=["-id"]).get_page(request.GET.get("cursor"))
     return render(
         request,
         "applications/applications.html",
@@ -43,7 +43,7 @@ def applications(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": q,
             "statuses": ApplicationStatus.choices,
-            "counts": selectors.status_counts(selectors.application_list(actor=actor)),
+            "counts": selectors.status_counts_capped(selectors.application_list(actor=actor)),
             "can_decide": is_company(actor),
             "reason_form": ReasonForm(),
         },

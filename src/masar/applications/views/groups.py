@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from masar.applications.states import ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company, is_htmx
 from masar.core.dates import riyadh_today
 from masar.core.errors import MasarError
+from masar.core.pagination import KeysetPaginator
 from masar.documents import MRZFormatError, parse_mrz
 from masar.operators.models import Company, ContractStatus
 from masar.seasons.models import Season
@@ -31,7 +31,10 @@ from masar.seasons.models import Season
 @login_required
 def groups(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    page = Paginator(selectors.group_list(actor=actor), 25).get_page(request.GET.get("page"))
+    page = KeysetPaginator(selectors.group_list(actor=actor), 25).get_page(
+        request.GET.get("cursor")
+    )
+    page.object_list = selectors.groups_with_counts(page.object_list)
     return render(
         request, "applications/groups.html", {"page": page, "can_create": is_agent(actor)}
     )
@@ -103,7 +106,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     status = request.GET.get("status", "")
     if status:
         apps = apps.filter(status=status)
-    page = Paginator(apps.order_by("id"), 50).get_page(request.GET.get("page"))
+    page = KeysetPaginator(apps, 50, ordering=["id"]).get_page(request.GET.get("cursor"))
     refused = []
     if result is not None and result.refused:
         numbers = dict(apps.model.objects.filter(pk__in=result.refused).values_list("pk", "number"))
@@ -116,7 +119,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": ApplicationStatus.choices,
-            "counts": selectors.status_counts(
+            "counts": selectors.status_counts_capped(
                 selectors.application_list(actor=actor).filter(group=group)
             ),
             "jobs": selectors.manifest_job_list(actor=actor).filter(group=group)[:10],
