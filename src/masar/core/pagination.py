@@ -202,13 +202,11 @@ class KeysetPage(Sequence[Any]):
         key: Sequence[str],
         has_next: bool,
         has_previous: bool,
-        total: CappedCount | None = None,
     ) -> None:
         self.object_list = rows
         self.key = list(key)
         self.has_next_page = has_next
         self.has_previous_page = has_previous
-        self.total = total
 
     def __len__(self) -> int:
         return len(self.object_list)
@@ -255,12 +253,10 @@ class KeysetPaginator:
         per_page: int = PAGE_SIZE,
         *,
         ordering: Sequence[str] | None = None,
-        count: bool = False,
     ) -> None:
         self.queryset = queryset
         self.per_page = per_page
         self.key = sort_key(queryset, ordering)
-        self.count = count
 
     def page(self, cursor: str | None) -> KeysetPage:
         """The page that `cursor` starts (the first when None); `InvalidCursor` if unreadable."""
@@ -277,13 +273,11 @@ class KeysetPaginator:
         rows = rows[: self.per_page]
         if backwards:
             rows.reverse()
-        total = capped_count(self.queryset) if self.count else None
         return KeysetPage(
             rows,
             key=self.key,
             has_next=True if backwards else more,
             has_previous=more if backwards else bool(cursor),
-            total=total,
         )
 
     def get_page(self, cursor: str | None) -> KeysetPage:
