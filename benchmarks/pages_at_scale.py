@@ -32,6 +32,7 @@ import io
 import json
 import math
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -438,6 +439,10 @@ def main() -> int:
         "target_ms": TARGET_MS,
         "meets_target": full[slowest] <= TARGET_MS and small[slowest] / full[slowest] >= 0.5,
         "five_slowest_full_ms": {label: round(full[label], 1) for label in top5},
+        "pages_over_target": sum(1 for label in labels if full[label] > TARGET_MS),
+        "median_page_ratio": round(
+            statistics.median(small[label] / full[label] for label in labels), 3
+        ),
         "load_seconds": {k: round(v, 1) for k, v in r["load_seconds"].items()},
         "runs": args.runs,
     }
