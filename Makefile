@@ -6,6 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MASAR := $(VENV)/bin/masar
 STAMP := $(VENV)/.installed
+# Every dependency, direct and transitive, pinned with hashes (ADR 0097); `make lock` and
+# `make upgrade` refresh it.
+LOCK := requirements/dev.lock
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --generate-hashes --python-version 3.12
 
 # The first Python 3.12+ found: on PATH, then under pyenv.
 PYTHON_BIN ?= $(shell for c in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
@@ -13,27 +17,39 @@ PYTHON_BIN ?= $(shell for c in python3.13 python3.12 python3 $$HOME/.pyenv/versi
 	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: help venv install run test test-fast test-postgres lint format typecheck bench bench-quick clean
+.PHONY: help venv install print-python system-check run test test-fast test-postgres lint format typecheck bench bench-quick lock upgrade clean
 
 help:
 	@echo "make run    - install, migrate, load the demo season, serve on http://127.0.0.1:8000"
 	@echo "make test   - the whole test suite (SQLite; PostgreSQL with DATABASE_URL=postgres://...)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - the benchmarks (full size; BENCH_ARGS=--quick for small)"
+	@echo "make lock   - re-pin the lock files after a change to pyproject.toml (make upgrade: newest releases)"
 
-$(STAMP): pyproject.toml
+# The venv is made anew whenever the lock or pyproject.toml changes, and holds exactly the
+# lock: pinned, hash-checked, no resolver at install time.
+$(STAMP): pyproject.toml $(LOCK)
 	@if [ -z "$(PYTHON_BIN)" ]; then echo "Masar needs Python 3.12 or newer (none found on PATH or under ~/.pyenv)." >&2; exit 1; fi
-	@echo "Using $(PYTHON_BIN) ($$($(PYTHON_BIN) --version))"
-	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	@echo "Using $(PYTHON_BIN) ($$($(PYTHON_BIN) --version)); installing from $(LOCK)"
+	@rm -rf $(VENV)
+	$(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 venv install: $(STAMP)
 
-run: $(STAMP)
+print-python:
+	@echo $(PYTHON_BIN)
+
+# What Masar needs from the operating system (src/masar/core/system_check.py): one line naming
+# the Debian packages to install when something is missing. Standard library only.
+system-check:
+	@if [ -z "$(PYTHON_BIN)" ]; then echo "Masar needs Python 3.12 or newer (none found on PATH or under ~/.pyenv)." >&2; exit 1; fi
+	@PYTHONPATH=src $(PYTHON_BIN) -m masar.core.system_check
+
+run: system-check $(STAMP)
 	$(MASAR) migrate --no-input
-	$(MASAR) createcachetable
 	$(MASAR) demo-seed --if-empty
 	@echo ""
 	@echo "Masar is serving on http://127.0.0.1:8000 (sign in with a demo login above; Ctrl+C stops)."
@@ -43,13 +59,13 @@ run: $(STAMP)
 	trap 'kill $$worker $$tick 2>/dev/null' EXIT INT TERM; \
 	$(MASAR) runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: system-check $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-test-fast: $(STAMP)
+test-fast: system-check $(STAMP)
 	$(PY) -m pytest -n 2 -m "not browser and not slow" $(PYTEST_ARGS)
 
-test-postgres: $(STAMP)
+test-postgres: system-check $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/masar} $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -69,6 +85,17 @@ bench: $(STAMP)
 
 bench-quick:
 	$(MAKE) bench BENCH_ARGS=--quick
+
+# Re-pin after a change to pyproject.toml, keeping every other pin (make lock), or move every
+# pin to the newest release that fits (make upgrade). Both lock files: dev.lock (what make
+# installs: runtime, dev tools, build tools) and prod.lock (runtime only, for deployments,
+# constrained to the same versions).
+lock: $(STAMP)
+	$(UV_COMPILE) pyproject.toml requirements/tools.in --extra dev $(UV_ARGS) -o $(LOCK)
+	$(UV_COMPILE) pyproject.toml -c $(LOCK) -o requirements/prod.lock
+
+upgrade:
+	$(MAKE) lock UV_ARGS=--upgrade
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -24,9 +24,11 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("masar.core.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("masar.accounts.urls")),
     path("", include("masar.applications.urls")),
     path("", include("masar.integration.urls")),
     path("", include("masar.screening.urls")),

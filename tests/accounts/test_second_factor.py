@@ -5,6 +5,8 @@ from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from masar.accounts.second_factor import enrolment_code_issue
+
 pytestmark = pytest.mark.django_db
 
 
@@ -28,9 +30,12 @@ def test_ministry_staff_must_enrol_before_acting(licensing_officer):
 
 @override_settings(MASAR_REQUIRE_MINISTRY_OTP=True)
 def test_enrolment_with_a_valid_code_lets_them_act(licensing_officer):
+    _, enrolment_code = enrolment_code_issue(actor=None, user=licensing_officer)
     client = _login(licensing_officer)
     page = client.get("/otp/")
     assert page.status_code == 200
+    assert "data:image/svg+xml;base64," not in page.content.decode()
+    page = client.post("/otp/", {"enrolment_code": enrolment_code})
     assert "data:image/svg+xml;base64," in page.content.decode()
     device = TOTPDevice.objects.get(user=licensing_officer)
     wrong = f"{(totp(device.bin_key) + 1) % 1_000_000:06d}"
@@ -41,7 +46,8 @@ def test_enrolment_with_a_valid_code_lets_them_act(licensing_officer):
     device.throttle_reset(commit=True)
     code = f"{totp(device.bin_key):06d}"
     response = client.post("/otp/", {"token": code})
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Your recovery codes" in response.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/").status_code == 200
@@ -71,11 +77,12 @@ def test_failed_logins_are_throttled(company_staff):
 
 @override_settings(MASAR_REQUIRE_MINISTRY_OTP=True)
 def test_a_code_typed_in_arabic_indic_digits_is_accepted(licensing_officer):
+    _, enrolment_code = enrolment_code_issue(actor=None, user=licensing_officer)
     client = _login(licensing_officer)
-    client.get("/otp/")
+    client.post("/otp/", {"enrolment_code": enrolment_code})
     device = TOTPDevice.objects.get(user=licensing_officer)
     code = f"{totp(device.bin_key):06d}".translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
     response = client.post("/otp/", {"token": code})
-    assert response.status_code == 302
+    assert response.status_code == 200
     device.refresh_from_db()
     assert device.confirmed

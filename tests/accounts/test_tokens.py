@@ -57,12 +57,14 @@ def test_bearer_token_authenticates_and_is_revocable(service_account):
 
 def test_unknown_and_expired_tokens_are_refused(service_account):
     assert _bearer("msr_nope_nope").get("/api/v1/me/").status_code == 401
-    _, secret = token_create(
+    token, secret = token_create(
         actor=None,
         user=service_account,
         name="old",
-        expires_at=timezone.now() - dt.timedelta(minutes=1),
+        expires_at=timezone.now() + dt.timedelta(minutes=1),
     )
+    assert _bearer(secret).get("/api/v1/me/").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert _bearer(secret).get("/api/v1/me/").status_code == 401
 
 
@@ -119,7 +121,9 @@ def test_cli_token_list_and_revoke(service_account):
     token, _ = token_create(actor=None, user=service_account, name="gate")
     out = StringIO()
     call_command("token", "list", "moi.gate", stdout=out)
+    expires = f"{token.expires_at:%Y-%m-%d}"
     assert out.getvalue().startswith(f"{token.prefix}\tgate\tread,write\tactive")
+    assert out.getvalue().rstrip().endswith(f"\t{expires}")
     call_command("token", "revoke", token.prefix, stdout=StringIO())
     token.refresh_from_db()
     assert token.revoked_at is not None

@@ -193,7 +193,8 @@ def test_company_approves_and_returns(api, agent_staff, company_staff, make_draf
         assert agent_client.post(f"/api/v1/applications/{app.pk}/submit/").status_code == 200
     approved = company_client.post(f"/api/v1/applications/{first.pk}/approve/")
     assert approved.status_code == 200
-    assert approved.json()["status"] == "screening"
+    # The company sees the security screening only as a neutral review by the authorities.
+    assert approved.json()["status"] == "under_review"
     assert approved.json()["timestamps"]["company_decided_at"] is not None
     no_reason = company_client.post(f"/api/v1/applications/{second.pk}/return/", {})
     assert no_reason.status_code == 400

@@ -11,6 +11,7 @@ from masar.core.models import AuditEntry
 from masar.integration.models import OutboxEvent
 from tests.applications.factories import as_text, pilgrim_values
 from tests.applications.manifest_files import csv_bytes, manifest_row, upload
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +143,17 @@ def test_the_company_sees_submitted_but_not_drafts(api, world, company_staff):
     assert client.get(f"/api/v1/jobs/{world['job'].pk}/").status_code == 200
 
 
-def test_ministries_read_everything(api, world, licensing_officer, security_analyst):
+def test_ministries_read_what_their_work_needs(
+    api, world, mohu, licensing_officer, security_analyst
+):
+    # Agents' drafts are read by the MOHU's supervisors only (the access matrix).
+    supervisor = UserFactory(organization=mohu, roles=["supervisor"])
+    assert api(supervisor).get(f"/api/v1/applications/{world['draft'].pk}/").status_code == 200
+    assert (
+        api(licensing_officer).get(f"/api/v1/applications/{world['submitted'].pk}/").status_code
+        == 200
+    )
     for user in (licensing_officer, security_analyst):
         client = api(user)
-        assert client.get(f"/api/v1/applications/{world['draft'].pk}/").status_code == 200
+        assert client.get(f"/api/v1/applications/{world['draft'].pk}/").status_code == 404
         assert client.get(f"/api/v1/groups/{world['group'].pk}/").status_code == 200

@@ -136,7 +136,7 @@ def test_carrier_check_answers_ok_or_not_ok_with_a_code_only(
     )
     assert {k: v for k, v in unknown.json().items() if k != "check_id"} == {
         "result": "not_ok",
-        "code": "no_visa",
+        "code": "no_valid_visa",
     }
     checks = list(CarrierCheck.objects.order_by("pk"))
     assert [c.result for c in checks] == ["ok", "not_ok"]

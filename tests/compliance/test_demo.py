@@ -32,7 +32,8 @@ def test_the_demo_step(
     }
     assert Appeal.objects.get().status == "pending"
     assert QuarterRating.objects.filter(company=company).count() == 1
-    assert report == [out.getvalue().strip()]
+    assert len(report) == 1
+    assert out.getvalue() == ""  # demo_seed prints the lines of every step, once
     # A second run raises nothing new from the border and keeps one rating per quarter
     demo_seed_step(rng=random.Random(1), season=season, stdout=io.StringIO())
     assert Violation.objects.filter(violation_type="overstay").count() == 1

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import subprocess
 import sys
 
@@ -59,7 +60,7 @@ def test_production_requires_a_secret_key(tmp_path):
 def test_demo_seed_refuses_production(tmp_path):
     env = {
         "MASAR_ENV": "production",
-        "MASAR_SECRET_KEY": "x" * 50,
+        "MASAR_SECRET_KEY": secrets.token_urlsafe(50),
         "MASAR_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
         "DJANGO_SETTINGS_MODULE": "",

@@ -28,7 +28,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_valid_mrz_exits_0_with_the_parsed_fields(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", *SPECIMEN, *TD3)
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, "masar mrz: warning: the document expired on 2012-04-15\n")
     data = json.loads(out)
     assert out.count("\n") == 1  # one JSON object, one line
     assert data == {
@@ -45,6 +45,7 @@ def test_valid_mrz_exits_0_with_the_parsed_fields(capsys: pytest.CaptureFixture[
         "expiry_date": "2012-04-15",
         "optional_data": "ZE184226B",
         "errors": [],
+        "expired": True,
     }
 
 
@@ -61,8 +62,12 @@ def test_one_argument_with_newlines(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_invalid_mrz_exits_1_with_its_errors(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "check", *TD3)  # Utopia is no ICAO code
-    assert (code, err) == (1, "")
+    code, out, err = run(capsys, "check", "--today", "2011-01-01", *TD3)  # Utopia: no ICAO code
+    assert (code, err) == (
+        1,
+        "masar mrz: 'UTO' is the code of ICAO's specimens, not of a state; "
+        "add --allow-specimen to read a specimen\n",
+    )
     data = json.loads(out)
     assert data["valid"] is False
     assert [(e["field"], e["code"]) for e in data["errors"]] == [

@@ -143,17 +143,23 @@ def test_the_agent_and_the_company_see_only_the_status(api, world, agent_staff, 
         response = api(user).get(f"/api/v1/applications/{app.pk}/")
         assert response.status_code == 200
         body = json.dumps(response.json(), ensure_ascii=False)
-        assert response.json()["status"] == "referred"
-        for secret in ("moi-wanted", "MOI-1", "Forged", "100.0", "score"):
+        # Not even the referral itself: a neutral review by the authorities (no tip-off).
+        assert response.json()["status"] == "under_review"
+        for secret in ("moi-wanted", "MOI-1", "Forged", "100.0", "score", f"R-{review.pk}"):
             assert secret not in body, secret
-    # their events name the review, nothing of its evidence
+    # The referral's event, naming the review, goes to the ministries only.
     referred = OutboxEvent.objects.get(type="application.referred")
     assert referred.payload["reason"] == (
         f"Possible match in security screening: 1 hit(s) to review (R-{review.pk})."
     )
+    assert referred.organizations == []
     agent_org = agent_staff.organization_id
     visible = [e for e in OutboxEvent.objects.all() if agent_org in e.organizations]
-    assert not [e.type for e in visible if e.type.startswith(("screening.", "watchlist."))]
+    assert not [
+        e.type
+        for e in visible
+        if e.type.startswith(("screening.", "watchlist.", "application.ref"))
+    ]
 
 
 def test_another_ministry_reads_nothing_either(api, world, visa_officer, licensing_officer):

@@ -1,5 +1,6 @@
-"""The pilgrim's tracker: both values required, the same refusal for a wrong pair as for a
-missing value, the steps in both calendars, the e-visa by the same pair; rate-limited."""
+"""The pilgrim's tracker: both values required (a missing one is a validation error), one
+refusal for a wrong pair that says nothing of which value was wrong, the steps in both
+calendars, the e-visa by the same pair; rate-limited."""
 
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ def test_both_values_show_every_step(api: Any, issued: Any) -> None:
     assert [s["step"] for s in body["steps"]] == [
         "submitted",
         "company_decided",
-        "screened",
         "decided",
         "issued",
     ]
@@ -41,25 +41,36 @@ def test_both_values_show_every_step(api: Any, issued: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "params",
+    ("params", "missing"),
     [
-        {},
-        {"application": "X"},
-        {"passport": "C1"},
-        {"application": "WRONG", "passport": "WRONG"},
+        ({}, ["application", "passport"]),
+        ({"application": "X"}, ["passport"]),
+        ({"passport": "C1"}, ["application"]),
+        ({"application": "  ", "passport": "C1"}, ["application"]),
     ],
 )
-def test_a_missing_or_wrong_pair_gets_the_same_refusal(
-    api: Any, issued: Any, params: dict[str, str]
+def test_a_missing_value_is_a_validation_error(
+    api: Any, issued: Any, params: dict[str, str], missing: list[str]
 ) -> None:
     visa = issued()
     if params.get("application") == "X":
-        params = {"application": visa.application.number}
+        params = {**params, "application": visa.application.number}
     if params.get("passport") == "C1":
-        params = {"passport": visa.application.pilgrim.passport_number}
+        params = {**params, "passport": visa.application.pilgrim.passport_number}
     response = api(None).get(TRACK, params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "track_values_missing"
+    assert sorted(body["fields"]) == missing
+    assert visa.number not in response.content.decode()
+
+
+def test_a_wrong_pair_gets_one_refusal_for_both_values(api: Any, issued: Any) -> None:
+    visa = issued()
+    response = api(None).get(TRACK, {"application": "WRONG", "passport": "WRONG"})
     assert response.status_code == 404
     assert response.json()["code"] == "application_not_found"
+    assert sorted(response.json()["fields"]) == ["application", "passport"]
     assert visa.number not in response.content.decode()
 
 

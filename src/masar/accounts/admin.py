@@ -30,5 +30,15 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "name", "user", "created_at", "revoked_at", "last_used_at"]
-    readonly_fields = ["prefix", "digest"]
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        "created_at",
+        "expires_at",
+        "long_lived",
+        "revoked_at",
+        "last_used_at",
+    ]
+    list_filter = ["long_lived"]
+    readonly_fields = ["prefix", "digest", "long_lived"]

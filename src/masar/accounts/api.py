@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from masar.accounts import selectors, services
 from masar.accounts.models import TokenScope, User
 from masar.accounts.permissions import MasarPermission
+from masar.accounts.roles import Role
 from masar.core.api.schema import error_responses
 
 
@@ -49,8 +50,14 @@ class TokenOutputSerializer(serializers.Serializer):
     scopes = serializers.ListField(child=serializers.CharField())
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField(allow_null=True)
+    long_lived = serializers.BooleanField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     last_used_at = serializers.DateTimeField(allow_null=True)
+
+
+class OrganizationTokenOutputSerializer(TokenOutputSerializer):
+    username = serializers.CharField(source="user.username")
+    is_service_account = serializers.BooleanField(source="user.is_service_account")
 
 
 class TokenListApi(APIView):
@@ -64,7 +71,21 @@ class TokenListApi(APIView):
             child=serializers.ChoiceField(choices=TokenScope.choices),
             default=[TokenScope.READ, TokenScope.WRITE],
         )
-        expires_at = serializers.DateTimeField(required=False, allow_null=True)
+        expires_at = serializers.DateTimeField(
+            required=False,
+            allow_null=True,
+            help_text="Default: 90 days from now; at most one year from now.",
+        )
+        long_lived = serializers.BooleanField(
+            default=False, help_text="Service accounts only: a token without an expiry."
+        )
+        second_factor_code = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=32,
+            default="",
+            help_text="Ministry staff: the current code of their authenticator.",
+        )
 
     class TokenCreatedSerializer(TokenOutputSerializer):
         secret = serializers.CharField(help_text="Shown once; store it now.")
@@ -89,11 +110,30 @@ class TokenListApi(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+class OrganizationTokenListApi(APIView):
+    """Every token of the supervisor's organization: its people's and its service
+    accounts'. Each is revocable through the revoke endpoint."""
+
+    permission_classes = [MasarPermission]
+    required_roles = {Role.SUPERVISOR}
+
+    @extend_schema(
+        responses={200: OrganizationTokenOutputSerializer(many=True), **error_responses(403)},
+        summary="My organization's tokens (supervisors)",
+    )
+    def get(self, request: Request) -> Response:
+        user: User = request.user  # type: ignore[assignment]
+        tokens = selectors.tokens_visible(actor=user)
+        return Response(OrganizationTokenOutputSerializer(tokens, many=True).data)
+
+
 class TokenRevokeApi(APIView):
+    """Revoke a token: one's own, or as a supervisor one of the organization's."""
+
     permission_classes = [MasarPermission]
 
     @extend_schema(request=None, responses={200: TokenOutputSerializer, **error_responses(404)})
     def post(self, request: Request, token_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        token = services.token_revoke(actor=user, token_id=token_id, owner=user)
+        token = services.token_revoke(actor=user, token_id=token_id)
         return Response(TokenOutputSerializer(token).data)

@@ -102,11 +102,20 @@ class ApiToken(models.Model):
     scopes = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Only a service account's token may live without an expiry, and only when asked for.
+    long_lived = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(long_lived=True, expires_at__isnull=True)
+                | models.Q(long_lived=False, expires_at__isnull=False),
+                name="api_token_expiry_or_long_lived",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
@@ -116,3 +125,48 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > now
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code that lets one person enrol a second-factor device.
+
+    Issued out of band by a supervisor or an administrator, so that a password alone never
+    enrols a device. Only its SHA-256 is kept; it expires and is used once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    digest = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # Set when a newer code, a device reset or too many wrong guesses retire it unused.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"enrolment code for {self.user} ({self.issued_at:%Y-%m-%d})"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and self.withdrawn_at is None and self.expires_at > now
+
+
+class RecoveryCode(models.Model):
+    """One of the codes a person may type instead of a TOTP code, once each. Hashed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user}"

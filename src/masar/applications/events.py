@@ -57,7 +57,8 @@ DESCRIPTIONS = {
     "application.screened": "Security screening found nothing: the application awaits the "
     "consular decision (decided at once when the season allows automatic decisions).",
     "application.referred": "Screening found a possible match: a security analyst reviews the "
-    "application.",
+    "application. Ministries only: the company and the agent never receive the events of the "
+    "security review (screened, referred, security_cleared, rejected).",
     "application.security_cleared": "A security analyst cleared a referred application (a "
     "false positive); it awaits the consular decision.",
     "application.rejected": "A security analyst rejected a referred application (a true match); "
@@ -102,6 +103,18 @@ def _register_all() -> None:
                     }
                 ),
                 ministries=("mohu", "moi", "mofa"),
+            )
+        )
+    if "application.refused" not in CATALOGUE:
+        register(
+            EventType(
+                "application.refused",
+                1,
+                "The authorities refused the application (the submitting side's view of a "
+                "refusal on security grounds: no reason, list, reviewer or timing detail); its "
+                "quota places were given back. The ministries receive `application.rejected`.",
+                TRANSITION_PAYLOAD,
+                ministries=(),
             )
         )
     if "group.created" not in CATALOGUE:

@@ -1,8 +1,10 @@
 """Reads of groups, applications and manifest imports, already scoped to the actor.
 
-A ministry sees everything; a company the groups and applications sent to it; an agent
-only its own; anyone else nothing. A record outside the scope does not exist for the
-actor (the API answers 404).
+What each role reads is the access matrix (`masar.accounts.access_matrix`): a ministry role
+reads the application states its work needs (a border officer those holding a visa, not
+agents' drafts); a company the applications sent to it, not the drafts; an agent its own;
+anyone else nothing. A record outside the scope does not exist for the actor (the API
+answers 404).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from masar.accounts.access_matrix import Access, access, application_statuses
 from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind
 from masar.applications.models import (
@@ -56,6 +59,8 @@ def group_list(*, actor: User) -> QuerySet[Group]:
     qs = Group.objects.select_related(
         "agent__organization", "company__organization", "season"
     ).order_by("-created_at", "-id")
+    if access(actor, "groups") == Access.NONE:
+        return qs.none()
     scope = _scope(actor, agent_field="agent", company_field="company")
     return qs if scope is None else qs.filter(scope)
 
@@ -131,23 +136,28 @@ def application_search(qs: QuerySet[Application], text: str) -> QuerySet[Applica
     return qs.filter(pilgrim_id__in=names)
 
 
+def application_scope(actor: User) -> Q | None:
+    """The filter of the applications the actor reads (None: every one), from the matrix."""
+    every, own = application_statuses(actor)
+    if every >= set(ApplicationStatus.values):
+        return None
+    scope = _scope(actor, agent_field="agent", company_field="company")
+    readable = Q(status__in=sorted(every)) if every else Q(pk__in=[])
+    if own and scope is not None:
+        readable |= scope & Q(status__in=sorted(own))
+    return readable
+
+
 def application_list(*, actor: User) -> QuerySet[Application]:
     qs = Application.objects.select_related(
         "pilgrim", "group", "agent__organization", "company__organization", "season"
     ).order_by("-id")
-    scope = _scope(actor, agent_field="agent", company_field="company")
-    if scope is None:
-        return qs
-    qs = qs.filter(scope)
-    org = actor.organization
-    if org is not None and org.kind == OrganizationKind.COMPANY:
-        # A company sees what its agents submitted to it, not their drafts.
-        qs = qs.exclude(status__in=[ApplicationStatus.DRAFT])
-    return qs
+    scope = application_scope(actor)
+    return qs if scope is None else qs.filter(scope)
 
 
 def application_history(*, application: Application) -> QuerySet[ApplicationTransition]:
-    return application.transitions.select_related("actor").order_by("id")
+    return application.transitions.select_related("actor__organization").order_by("id")
 
 
 def manifest_job_list(*, actor: User) -> QuerySet[ManifestJob]:

@@ -16,13 +16,15 @@ from rest_framework.response import Response
 from masar.accounts.models import User
 from masar.accounts.permissions import MasarPermission
 from masar.accounts.roles import Role
+from masar.applications import disclosure
 from masar.border import selectors, services
-from masar.border.error_codes import BorderError
+from masar.border.error_codes import BorderError, CarrierCode
 from masar.border.models import CrossingSource, Direction, Overstay
 from masar.border.services.crossings import MAX_BATCH
 from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
+from masar.core.reads import personal_data_read
 
 RECORDERS = [Role.BORDER_OFFICER, Role.INTEGRATION]
 COMPANY_FILERS = [Role.COMPANY_STAFF, Role.SUPERVISOR, Role.INTEGRATION]
@@ -186,15 +188,16 @@ class JourneyApi(_Scoped):
         app = selectors.application_for_journey(self.actor(), key)
         if app is None:
             raise NotFound(BorderError.PILGRIM_NOT_FOUND, _("No such pilgrim."))
+        personal_data_read(request, record_type="applications.application", ids=[app.pk])
         return Response(
             JourneyOutput(
                 {
                     "application_id": app.pk,
                     "application_number": app.number,
-                    "status": app.status,
+                    "status": disclosure.shown_status(self.actor(), app.status),
                     "nationality": app.pilgrim.nationality,
                     "stays": list(app.stays.select_related("entry_port", "exit_port")),
-                    "timeline": selectors.journey(app),
+                    "timeline": selectors.journey(app, self.actor()),
                 }
             ).data
         )
@@ -213,7 +216,11 @@ class CarrierCheckInput(serializers.Serializer):
 
 class CarrierCheckOutput(serializers.Serializer):
     result = serializers.ChoiceField(choices=["ok", "not_ok"])
-    code = serializers.CharField(help_text="`ok`, or why not (e.g. no_visa, visa_revoked).")
+    code = serializers.ChoiceField(
+        choices=[c.value for c in CarrierCode],
+        help_text="`ok`, or a coarse code: no_valid_visa, outside_travel_dates, "
+        "refer_to_authorities. Never the detailed reason.",
+    )
     check_id = serializers.IntegerField(source="check.pk")
 
 

@@ -63,7 +63,6 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[s
         f"border: {len(ports)} ports, {len(entering) + len(late)} entries, {len(leaving)} exits, "
         f"{detected} overstay(s) detected"
     )
-    stdout.write(line + "\n")
     return [line]
 
 

@@ -37,3 +37,35 @@ class RefusalCode(StrEnum):
     NOT_INSIDE = "not_inside"
     ALREADY_DEPARTED = "already_departed"
     APPLICATION_NOT_ISSUED = "application_not_issued"
+
+
+class CarrierCode(StrEnum):
+    """The only codes a carrier check answers: coarse enough to tell the carrier what to do
+    (board, turn away, send to another day, call the authorities), never why in detail —
+    a revocation, a lapse or a past stay is the ministry's to know, not the airline's."""
+
+    OK = "ok"
+    NO_VALID_VISA = "no_valid_visa"
+    OUTSIDE_TRAVEL_DATES = "outside_travel_dates"
+    REFER_TO_AUTHORITIES = "refer_to_authorities"
+
+
+_CARRIER_CODES: dict[str, CarrierCode] = {
+    RefusalCode.NO_VISA: CarrierCode.NO_VALID_VISA,
+    RefusalCode.VISA_LAPSED: CarrierCode.NO_VALID_VISA,
+    RefusalCode.VISA_REVOKED: CarrierCode.NO_VALID_VISA,
+    RefusalCode.VISA_EXPIRED: CarrierCode.NO_VALID_VISA,
+    RefusalCode.SEAL_INVALID: CarrierCode.NO_VALID_VISA,
+    RefusalCode.MRZ_INVALID: CarrierCode.NO_VALID_VISA,
+    RefusalCode.PASSPORT_MISMATCH: CarrierCode.NO_VALID_VISA,
+    RefusalCode.APPLICATION_NOT_ISSUED: CarrierCode.NO_VALID_VISA,
+    RefusalCode.OUTSIDE_ENTRY_WINDOW: CarrierCode.OUTSIDE_TRAVEL_DATES,
+}
+
+
+def carrier_code(refusal: str) -> CarrierCode:
+    """The coarse answer for a detailed refusal code (`ok` for none); anything not mapped —
+    a stay already open, a departure already recorded — is for the authorities to handle."""
+    if refusal in ("", CarrierCode.OK):
+        return CarrierCode.OK
+    return _CARRIER_CODES.get(refusal, CarrierCode.REFER_TO_AUTHORITIES)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from masar.accounts.access_matrix import Access, access
 from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind
 from masar.border.models import Overstay, OverstayStatus, Port, Stay
@@ -102,21 +103,21 @@ def can_file_escape_notice(user: Any) -> bool:
     )
 
 
-def _scope(actor: User) -> Q | None:
-    """The filter of the rows the actor may see; None means all of them."""
+def _scope(actor: User, resource: str) -> Q | None:
+    """The filter of the rows the actor may see (the access matrix); None means all of them."""
     org = actor.organization
-    if actor.is_superuser or (
-        org is not None and org.kind in (OrganizationKind.MOI, OrganizationKind.MOHU)
-    ):
+    level = access(actor, resource)
+    if level == Access.ALL:
         return None
-    # The operator's id first: `company_id = x` reads the `(company, ...)` indexes.
-    if org is not None and org.kind == OrganizationKind.COMPANY:
+    # The operator's id first: `company_id = x` reads the `(company, ...)` indexes, where a
+    # join through organizations would list every row before keeping the actor's.
+    if level == Access.OWN and org is not None and org.kind == OrganizationKind.COMPANY:
         return Q(
             company_id__in=list(
                 Company.objects.filter(organization=org).values_list("pk", flat=True)
             )
         )
-    if org is not None and org.kind == OrganizationKind.AGENT:
+    if level == Access.OWN and org is not None and org.kind == OrganizationKind.AGENT:
         return Q(
             agent_id__in=list(Agent.objects.filter(organization=org).values_list("pk", flat=True))
         )
@@ -187,7 +188,7 @@ _STAY_RELATED = (
 
 def stays_visible(*, actor: User) -> QuerySet[Stay]:
     qs = Stay.objects.all()
-    scope = _scope(actor)
+    scope = _scope(actor, "stays")
     return qs if scope is None else qs.filter(scope)
 
 
@@ -223,7 +224,7 @@ def overstayers(
     """Overstays with their escape-notice state; the open ones by default, oldest
     permitted departure first."""
     qs = Overstay.objects.all()
-    scope = _scope(actor)
+    scope = _scope(actor, "overstays")
     if scope is not None:
         qs = qs.filter(scope)
     if status == "open":
@@ -328,7 +329,7 @@ def filter_choices(*, actor: User, language: str = "ar") -> FilterChoices:
     the open-stay index, not from every stay). An operator: the values found in its own
     stays."""
     arabic = language.startswith("ar")
-    scope = _scope(actor)
+    scope = _scope(actor, "stays")
 
     def name(org: Any) -> str:
         return str(org.name_ar if arabic and org.name_ar else org.name_en)

@@ -35,6 +35,7 @@ from masar.border.services import (
 from masar.core.errors import MasarError
 from masar.core.pagination import KeysetPaginator, capped_count
 from masar.core.params import is_whole_number
+from masar.core.reads import personal_data_read
 from masar.visas.models import Visa
 
 PAGE_SIZE = 50
@@ -264,6 +265,10 @@ def officer_record(request: HttpRequest) -> HttpResponse:
 
 # --- Lists ------------------------------------------------------------------------------------
 
+#: How reads of the lists are recorded (`masar.core.reads`).
+STAY = "border.stay"
+OVERSTAY = "border.overstay"
+
 
 def _page(request: HttpRequest, qs: Any) -> Any:
     return KeysetPaginator(qs, PAGE_SIZE).get_page(request.GET.get("cursor"))
@@ -302,8 +307,10 @@ def in_country(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("group", "")
     if group in lists.GROUPINGS:
         context["groups"] = lists.group_counts(qs, by=group, language=get_language() or "ar")
+    page = _page(request, qs)
+    personal_data_read(request, record_type=STAY, ids=[s.pk for s in page])
     context.update(
-        page=_page(request, qs),
+        page=page,
         total=capped_count(qs),
         group=group,
         groupings=list(lists.GROUPINGS.items()),
@@ -317,6 +324,7 @@ def in_country(request: HttpRequest) -> HttpResponse:
 def in_country_csv(request: HttpRequest) -> StreamingHttpResponse:
     actor = _list_reader(request)
     qs = lists.in_country(actor=actor, filters=lists.ListFilters.from_query(request.GET))
+    personal_data_read(request, record_type=STAY, total=qs.count())
     return _csv_response(
         "in-country", lists.csv_chunks(lists.STAY_CSV_HEADER, lists.stay_csv_rows(qs))
     )
@@ -331,8 +339,10 @@ def due_to_leave(request: HttpRequest) -> HttpResponse:
     days = _days(request)
     today = lists.kingdom_today()
     qs = lists.due_to_leave(actor=actor, days=days, filters=context["filters"], today=today)
+    page = _page(request, qs)
+    personal_data_read(request, record_type=STAY, ids=[s.pk for s in page])
     context.update(
-        page=_page(request, qs),
+        page=page,
         total=capped_count(qs),
         days=days,
         today=today,
@@ -349,6 +359,7 @@ def due_to_leave_csv(request: HttpRequest) -> StreamingHttpResponse:
     qs = lists.due_to_leave(
         actor=actor, days=_days(request), filters=lists.ListFilters.from_query(request.GET)
     )
+    personal_data_read(request, record_type=STAY, total=qs.count())
     return _csv_response(
         "due-to-leave", lists.csv_chunks(lists.STAY_CSV_HEADER, lists.stay_csv_rows(qs))
     )
@@ -377,6 +388,7 @@ def overstays(request: HttpRequest) -> HttpResponse:
     status = _overstay_status(request)
     qs = lists.overstayers(actor=actor, status=status, filters=context["filters"])
     page = _page(request, qs)
+    personal_data_read(request, record_type=OVERSTAY, ids=[o.pk for o in page])
     now = timezone.now()
     today = timezone.localdate(now)
     rows = [
@@ -413,6 +425,7 @@ def overstays_csv(request: HttpRequest) -> StreamingHttpResponse:
         status=_overstay_status(request),
         filters=lists.ListFilters.from_query(request.GET),
     )
+    personal_data_read(request, record_type=OVERSTAY, total=qs.count())
     return _csv_response(
         "overstayers", lists.csv_chunks(lists.OVERSTAY_CSV_HEADER, lists.overstay_csv_rows(qs))
     )

@@ -280,7 +280,7 @@ class GuaranteeApi(_Api):
         summary="A company's bank guarantee: amount, balance and ledger",
     )
     def get(self, request: Request, company_id: int) -> Response:
-        company = selectors.company_visible(actor=self.actor(), company_id=company_id)
+        company = selectors.guarantee_company(actor=self.actor(), company_id=company_id)
         return Response(
             ComplianceGuaranteeOutput(
                 {

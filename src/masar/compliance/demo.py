@@ -109,5 +109,4 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[s
         f"inspector's violation {manual or 'none'} under appeal, {open_count} open, "
         f"{rated} compan(ies) rated for {year} Q{quarter}"
     )
-    stdout.write(line + "\n")
     return [line]

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from masar.accounts.access_matrix import Access, access
 from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind
 from masar.compliance import facts
@@ -40,10 +41,20 @@ def is_ministry(actor: User) -> bool:
     return bool(actor.organization is not None and actor.organization.is_ministry)
 
 
-def _scope(qs: QuerySet[Any], actor: User, *, agent_field: str | None = "agent") -> QuerySet[Any]:
+def _scope(
+    qs: QuerySet[Any],
+    actor: User,
+    *,
+    agent_field: str | None = "agent",
+    resource: str = "violations",
+) -> QuerySet[Any]:
+    """The rows the actor reads: all, its own organization's, or none (the access matrix)."""
     kind = _kind(actor)
-    if is_ministry(actor):
+    level = access(actor, resource)
+    if level == Access.ALL:
         return qs
+    if level == Access.NONE:
+        return qs.none()
     if kind == OrganizationKind.COMPANY:
         return qs.filter(company__organization=actor.organization)
     if kind == OrganizationKind.AGENT and agent_field:
@@ -100,6 +111,7 @@ def invoice_list(*, actor: User, filters: dict[str, Any] | None = None) -> Query
     qs = _scope(
         Invoice.objects.select_related("company__organization", "agent__organization", "violation"),
         actor,
+        resource="guarantee_ledgers",
     )
     kind = _kind(actor)
     if kind == OrganizationKind.AGENT:
@@ -142,10 +154,29 @@ def appeal_get(*, actor: User, appeal_id: int) -> Appeal:
 
 
 def company_visible(*, actor: User, company_id: int) -> Company:
-    """The company, if the actor may see its compliance (ministries, or its own staff)."""
+    """The company, if the actor may see its compliance (the access matrix: the MOHU's
+    oversight staff, or its own staff)."""
     qs = Company.objects.select_related("organization").filter(pk=company_id)
-    if not is_ministry(actor):
+    level = access(actor, "violations")
+    if level == Access.NONE:
+        qs = qs.none()
+    elif level == Access.OWN:
         qs = qs.filter(organization=actor.organization) if actor.organization else qs.none()
+    company = qs.first()
+    if company is None:
+        raise NotFound(ComplianceError.NOT_FOUND, _("No such company."))
+    return company
+
+
+def guarantee_company(*, actor: User, company_id: int) -> Company:
+    """The company whose bank-guarantee ledger the actor may read (the access matrix: the
+    MOHU's oversight staff, or the company itself)."""
+    level = access(actor, "guarantee_ledgers")
+    qs = Company.objects.select_related("organization").filter(pk=company_id)
+    if level == Access.OWN:
+        qs = qs.filter(organization=actor.organization)
+    elif level == Access.NONE:
+        qs = qs.none()
     company = qs.first()
     if company is None:
         raise NotFound(ComplianceError.NOT_FOUND, _("No such company."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -41,6 +41,11 @@ def current_origin() -> Origin:
 
 @contextmanager
 def origin_scope(origin: Origin) -> Iterator[Origin]:
+    """Make `origin` the current one. A scope without a request id keeps the enclosing
+    one's, so a task's own scope still names the request that started it (logs, events)."""
+    outer = _origin.get()
+    if not origin.request_id and outer is not None and outer.request_id:
+        origin = replace(origin, request_id=outer.request_id)
     token = _origin.set(origin)
     try:
         yield origin

@@ -18,3 +18,5 @@ class CoreError(StrEnum):
     INVALID_DATE = "invalid_date"
     INVALID_CURSOR = "invalid_cursor"
     PAGE_OUT_OF_RANGE = "page_out_of_range"
+    PDF_UNAVAILABLE = "pdf_unavailable"
+    METRICS_FORBIDDEN = "metrics_forbidden"

@@ -51,3 +51,9 @@ class Conflict(MasarError):
 
 class Unprocessable(MasarError):
     status = 422
+
+
+class Unavailable(MasarError):
+    """The server cannot do this now (a missing system library, a service down)."""
+
+    status = 503

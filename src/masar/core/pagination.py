@@ -60,6 +60,16 @@ class CappedCount:
     def __int__(self) -> int:
         return self.value
 
+    def __add__(self, other: object) -> CappedCount:
+        # Counts folded together (several statuses shown as one): a lower bound stays one.
+        if isinstance(other, CappedCount):
+            return CappedCount(self.value + other.value, self.more or other.more)
+        if isinstance(other, int):
+            return CappedCount(self.value + other, self.more)
+        return NotImplemented
+
+    __radd__ = __add__
+
     @property
     def label(self) -> str:
         return str(self)

@@ -80,8 +80,12 @@ def schedule_tick(*, now: datetime | None = None, only: set[str] | None = None) 
                 logger.exception("periodic job %s failed", job.name)
                 status, result = "error", f"{type(exc).__name__}: {exc}"
                 traceback.clear_frames(exc.__traceback__)
+        finished = timezone.now()
         ScheduledJobRun.objects.filter(name=job.name).update(
-            last_finished_at=timezone.now(), last_status=status, last_result=_jsonable(result)
+            last_finished_at=finished,
+            last_status=status,
+            last_result=_jsonable(result),
+            **({"last_succeeded_at": finished} if status == "ok" else {}),
         )
         results[job.name] = result if status == "ok" else f"error: {result}"
     return results

@@ -256,9 +256,19 @@ def demo_seed(*, seed: int = 1447, stdout: TextIO | Any = None) -> list[str]:
         f"contracts: {contract_count}; seasons: umrah-1447 (closed), umrah-1448 (current)",
         f"users: {User.objects.count()}",
     ]
+    _progress(stdout, report)
     for module_name in DEMO_STEP_MODULES:
         if importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)
-        report.extend(module.demo_seed_step(rng=rng, season=season, stdout=stdout))
+        lines = module.demo_seed_step(rng=rng, season=season, stdout=stdout)
+        _progress(stdout, lines)
+        report.extend(lines)
     return report
+
+
+def _progress(stdout: TextIO | Any, lines: list[str]) -> None:
+    """Each step's summary is printed once, as soon as the step is done (some take a while)."""
+    if stdout is not None:
+        for line in lines:
+            stdout.write(line + "\n")

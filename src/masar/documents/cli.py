@@ -3,7 +3,8 @@
 ``masar mrz check LINE1 LINE2 [LINE3]`` prints the parsed MRZ as one JSON object
 and exits 0 when it is valid, 1 when it is not, and 2 when the input is not an
 MRZ at all (the reason goes to stderr). A single argument holding newlines is
-read as all the lines.
+read as all the lines. The JSON also says whether the document has ``expired`` (by
+``--today``); an expired document is still a valid MRZ, with a warning on stderr.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 
-from masar.documents.mrz import MRZFormatError, parse_mrz
+from masar.documents.codes import SPECIMEN_CODES
+from masar.documents.mrz import MRZ, MRZFormatError, parse_mrz
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
@@ -63,5 +65,30 @@ def main(argv: list[str] | None = None) -> int:
     except MRZFormatError as exc:
         print(f"masar mrz: {exc}", file=sys.stderr)  # noqa: T201
         return EXIT_UNUSABLE
-    print(json.dumps(mrz.to_dict(), ensure_ascii=False))  # noqa: T201
+    today = args.today or datetime.now(tz=UTC).date()
+    expired = mrz.expiry_date < today if mrz.expiry_date else None
+    for hint in _hints(mrz, allow_specimen=args.allow_specimen, expired=expired):
+        print(f"masar mrz: {hint}", file=sys.stderr)  # noqa: T201
+    print(json.dumps({**mrz.to_dict(), "expired": expired}, ensure_ascii=False))  # noqa: T201
     return EXIT_VALID if mrz.valid else EXIT_INVALID
+
+
+def _hints(mrz: MRZ, *, allow_specimen: bool, expired: bool | None) -> list[str]:
+    """What a person at the terminal should know beyond the JSON: a specimen's code is
+    refused unless asked for, and an expired document is still a valid MRZ."""
+    hints = []
+    specimen = sorted(
+        {
+            code
+            for code in (mrz.issuing_state, mrz.nationality)
+            if code in SPECIMEN_CODES and not allow_specimen
+        }
+    )
+    if specimen:
+        hints.append(
+            f"{', '.join(map(repr, specimen))} is the code of ICAO's specimens, not of a state; "
+            "add --allow-specimen to read a specimen"
+        )
+    if expired and mrz.expiry_date:
+        hints.append(f"warning: the document expired on {mrz.expiry_date.isoformat()}")
+    return hints

@@ -48,6 +48,10 @@ class OutboxEvent(models.Model):
     # once given (a partial index: an event is written without one and costs it nothing).
     sequence = models.BigIntegerField(null=True, blank=True)
     sequenced_at = models.DateTimeField(null=True, blank=True)
+    # The request (X-Request-ID) whose state change wrote the event, directly or through a
+    # task it queued: to follow one call from the log to its events and webhooks. A default
+    # in the database too: set-based writers (the overstay sweep) insert events in SQL.
+    request_id = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["id"]

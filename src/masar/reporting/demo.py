@@ -31,5 +31,4 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[s
         weekly = weekly_report_generate(season=season, week=week)
         report = f", weekly report of week {weekly.week}"
     line = f"reporting: {rows} indicator rows computed{report}"
-    stdout.write(line + "\n")
     return [line]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from masar.accounts.access_matrix import Access, access
 from masar.accounts.models import User
 from masar.screening.access import is_screening_analyst
 from masar.screening.models import (
@@ -22,26 +23,30 @@ from masar.screening.models import (
 
 def watchlist_list(*, actor: User) -> QuerySet[Watchlist]:
     qs = Watchlist.objects.order_by("name")
-    return qs if is_screening_analyst(actor) else qs.none()
+    # The access matrix: the interior ministry's security analysts and supervisors only.
+    return qs if access(actor, "screening_reviews") == Access.ALL else qs.none()
 
 
 def watchlist_import_list(*, actor: User, watchlist: Watchlist) -> QuerySet[WatchlistImport]:
     qs = WatchlistImport.objects.filter(watchlist=watchlist).select_related(
         "watchlist", "version", "created_by"
     )
-    return qs if is_screening_analyst(actor) else qs.none()
+    # The access matrix: the interior ministry's security analysts and supervisors only.
+    return qs if access(actor, "screening_reviews") == Access.ALL else qs.none()
 
 
 def watchlist_version_list(*, actor: User, watchlist: Watchlist) -> QuerySet[WatchlistVersion]:
     qs = WatchlistVersion.objects.filter(watchlist=watchlist).order_by("-number")
-    return qs if is_screening_analyst(actor) else qs.none()
+    # The access matrix: the interior ministry's security analysts and supervisors only.
+    return qs if access(actor, "screening_reviews") == Access.ALL else qs.none()
 
 
 def watchlist_change_list(
     *, actor: User, version: WatchlistVersion
 ) -> QuerySet[WatchlistEntryChange]:
     qs = version.changes.select_related("entry").order_by("id")
-    return qs if is_screening_analyst(actor) else qs.none()
+    # The access matrix: the interior ministry's security analysts and supervisors only.
+    return qs if access(actor, "screening_reviews") == Access.ALL else qs.none()
 
 
 QUEUE_ORDERS = {
@@ -64,7 +69,8 @@ def review_list(
     ).order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["score"]))
     if status:
         qs = qs.filter(status=status)
-    return qs if is_screening_analyst(actor) else qs.none()
+    # The access matrix: the interior ministry's security analysts and supervisors only.
+    return qs if access(actor, "screening_reviews") == Access.ALL else qs.none()
 
 
 def review_detail(*, actor: User) -> QuerySet[Review]:

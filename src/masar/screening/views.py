@@ -19,8 +19,10 @@ from django.views.decorators.http import require_http_methods
 from masar.accounts.models import User
 from masar.core.errors import MasarError
 from masar.core.pagination import KeysetPaginator
+from masar.core.reads import personal_data_read
 from masar.screening import selectors, services
 from masar.screening.access import is_screening_analyst
+from masar.screening.api.reviews import REVIEW
 from masar.screening.forms import DecisionForm, UploadForm, WatchlistForm, WatchlistSettingsForm
 from masar.screening.highlight import Segment, highlight, shared_tokens
 from masar.screening.models import (
@@ -64,6 +66,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         order = "score"
     qs = selectors.review_list(actor=actor, status=None if status == "all" else status, order=order)
     page = KeysetPaginator(qs, 50).get_page(request.GET.get("cursor"))
+    personal_data_read(request, record_type=REVIEW, ids=[r.pk for r in page])
     return render(
         request,
         "screening/queue.html",
@@ -139,6 +142,8 @@ def _next_pending(actor: User, after: Review) -> Review | None:
 def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     actor = _analyst(request)
     review = get_object_or_404(selectors.review_detail(actor=actor), pk=review_id)
+    if request.method == "GET":
+        personal_data_read(request, record_type=REVIEW, ids=[review.pk])
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

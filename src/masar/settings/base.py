@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from masar.settings.env import (
     BASE_DIR,
     VAR_DIR,
+    database_url,
     env_bool,
     env_int,
     env_list,
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "masar.accounts.middleware.SessionIdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "masar.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -100,11 +102,12 @@ TEMPLATES = [
     }
 ]
 
-# Storage: SQLite under var/ is the zero-set-up default; PostgreSQL is production.
+# Storage: SQLite under var/ is the zero-set-up default; PostgreSQL is production, where
+# DATABASE_URL is required (ADR 0102).
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'masar.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", DEFAULT_DATABASE_URL),
+        database_url(required=PRODUCTION, default=DEFAULT_DATABASE_URL),
         conn_max_age=env_int("MASAR_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -132,12 +135,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
+# A session idle this long signs its person out (ADR 0102): staff of the ministries after
+# 30 minutes, everyone else after four hours.
+MASAR_SESSION_IDLE_MINUTES_MINISTRY = env_int("MASAR_SESSION_IDLE_MINUTES_MINISTRY", 30)
+MASAR_SESSION_IDLE_MINUTES = env_int("MASAR_SESSION_IDLE_MINUTES", 240)
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
 # Second factor: staff of the three ministries must enrol a TOTP device in production.
 MASAR_REQUIRE_MINISTRY_OTP = env_bool("MASAR_REQUIRE_MINISTRY_OTP", default=PRODUCTION)
 OTP_TOTP_ISSUER = "Masar"
+# Enrolling a device needs a one-time code from a supervisor or an administrator (ADR 0100).
+MASAR_ENROLMENT_CODE_HOURS = env_int("MASAR_ENROLMENT_CODE_HOURS", 72)
+# Bearer tokens expire (ADR 0101): 90 days unless asked otherwise, a year at most; only a
+# service account's token may be long-lived, and only through an explicit flag.
+MASAR_TOKEN_DEFAULT_DAYS = env_int("MASAR_TOKEN_DEFAULT_DAYS", 90)
+MASAR_TOKEN_MAX_DAYS = env_int("MASAR_TOKEN_MAX_DAYS", 365)
 
 # Failed sign-ins are throttled per user name and address.
 AXES_FAILURE_LIMIT = env_int("MASAR_AXES_FAILURE_LIMIT", 5)
@@ -213,6 +226,10 @@ SPECTACULAR_SETTINGS = {
         "AgentStatusEnum": "masar.operators.models.AgentStatus",
         "ContractStatusEnum": "masar.operators.models.ContractStatus",
         "ApplicationStatusEnum": "masar.applications.states.ApplicationStatus",
+        # An application's status as its viewer may see it (`under_review` for the
+        # submitting side while the authorities review it).
+        "ShownApplicationStatusEnum": "masar.applications.api.serializers.STATUS_CHOICES",
+        "CarrierCodeEnum": "masar.border.error_codes.CarrierCode",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {
@@ -225,15 +242,19 @@ SPECTACULAR_SETTINGS = {
 # Background work: Django's own tasks framework on the database queue of django-tasks-db.
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        # django-tasks-db's backend, recording the enqueuing request's id (core.taskqueue).
+        "BACKEND": "masar.core.taskqueue.DatabaseBackend",
         "QUEUES": ["default", "integration", "imports"],
     }
 }
 
+# The database cache's table is made by a migration (core 0003): `masar migrate` is all the
+# set-up the default cache needs.
+MASAR_DB_CACHE_TABLE = "masar_cache"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "masar_cache",
+        "LOCATION": MASAR_DB_CACHE_TABLE,
     }
 }
 if env_str("MASAR_REDIS_URL"):
@@ -288,12 +309,40 @@ MASAR_KEYS_PASSPHRASE = env_str("MASAR_KEYS_PASSPHRASE")
 # How long Idempotency-Key records are kept before they may be pruned.
 MASAR_IDEMPOTENCY_TTL_HOURS = env_int("MASAR_IDEMPOTENCY_TTL_HOURS", 48)
 
+# Operations (docs/operations.md): probes, metrics, logs and the worker's shutdown.
+# /readyz fails when the current visa seal signer stops signing within this many days.
+MASAR_READY_KEY_DAYS = env_int("MASAR_READY_KEY_DAYS", 14)
+# /metrics answers a request bearing this token, or coming from one of these addresses
+# or networks (the scraper's own address, not the public proxy's).
+MASAR_METRICS_TOKEN = env_str("MASAR_METRICS_TOKEN")
+MASAR_METRICS_ALLOWED_IPS = env_list("MASAR_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+# Seconds `masar worker` lets its current task go on after SIGTERM before handing it back.
+MASAR_WORKER_GRACE_SECONDS = env_int("MASAR_WORKER_GRACE_SECONDS", 20)
+# JSON lines in production, readable lines in development (MASAR_LOG_FORMAT=json|plain).
+MASAR_LOG_FORMAT = env_str("MASAR_LOG_FORMAT", "json" if PRODUCTION else "plain")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "masar.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "masar.core.logs.JsonFormatter"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s%(context)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": MASAR_LOG_FORMAT if MASAR_LOG_FORMAT in {"json", "plain"} else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("MASAR_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own default config gives the "django" logger a console handler of its
+        # own; its records already reach the root's, so each would be printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -18,3 +18,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 MASAR_REQUIRE_MINISTRY_OTP = True
+
+# Probes and scrapes come from inside the network over plain HTTP: never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]

@@ -29,6 +29,7 @@ from masar.applications.models import Application
 from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
+from masar.core.reads import personal_data_read
 from masar.visas import selectors, services
 from masar.visas.error_codes import VisasError
 from masar.visas.keys import settings_key_store
@@ -101,6 +102,9 @@ class DecisionQueueApi(_Scoped):
     def get(self, request: Request) -> Response:
         qs = selectors.decision_queue(self.actor(), filters=_queue_filters(request.query_params))
         page = self.paginate_queryset(qs)
+        personal_data_read(
+            request, record_type="applications.application", ids=[a.pk for a in page or []]
+        )
         return self.get_paginated_response(QueueItemOutput(page, many=True).data)
 
 
@@ -255,7 +259,12 @@ class VisaListApi(_Scoped):
                 application_id__in=Application.objects.filter(number=application).values("pk")
             )
         page = self.paginate_queryset(qs)
+        personal_data_read(request, record_type=VISA, ids=[v.pk for v in page or []])
         return self.get_paginated_response(VisaOutput(page, many=True).data)
+
+
+#: How reads of visas are recorded (`masar.core.reads`).
+VISA = "visas.visa"
 
 
 def _visa(view: _Scoped, number: str) -> Visa:
@@ -267,7 +276,9 @@ class VisaDetailApi(_Scoped):
 
     @extend_schema(responses={200: VisaOutput, **error_responses(404)}, summary="One visa")
     def get(self, request: Request, number: str) -> Response:
-        return Response(VisaOutput(_visa(self, number)).data)
+        visa = _visa(self, number)
+        personal_data_read(request, record_type=VISA, ids=[visa.pk])
+        return Response(VisaOutput(visa).data)
 
 
 class VisaSealApi(_Scoped):
@@ -475,7 +486,7 @@ class TrackApi(_Tracker):
             OpenApiParameter("application", str, required=True),
             OpenApiParameter("passport", str, required=True),
         ],
-        responses={200: OpenApiTypes.OBJECT, **error_responses(404, 429)},
+        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 404, 429)},
         summary="An application's steps, by its number and the passport number (public)",
     )
     def get(self, request: Request) -> Response:
@@ -494,7 +505,10 @@ class TrackDocumentApi(_Tracker):
             OpenApiParameter("application", str, required=True),
             OpenApiParameter("passport", str, required=True),
         ],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **error_responses(404, 429)},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            **error_responses(400, 404, 429),
+        },
         summary="The e-visa PDF for the pilgrim, by the same pair (public)",
     )
     def get(self, request: Request) -> HttpResponse:

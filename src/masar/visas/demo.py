@@ -73,8 +73,7 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[s
     line = (
         f"visas: {len(to_decide) - len(refused)} approved and {len(refused)} refused by "
         f"{officer.username if officer else 'nobody'}, {issued} e-visas issued"
-        + (f", {cancelled} cancelled" if cancelled else "")
+        + (f", visa {cancelled} cancelled" if cancelled else "")
         + f", {min(len(waiting), LEFT_IN_QUEUE)} left in the consular queue"
     )
-    stdout.write(line + "\n")
     return [line]

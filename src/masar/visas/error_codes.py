@@ -6,6 +6,7 @@ class VisasError(StrEnum):
     INVALID_DECISION = "invalid_decision"
     INVALID_FILTER = "invalid_filter"
     APPLICATION_NOT_FOUND = "application_not_found"
+    TRACK_VALUES_MISSING = "track_values_missing"
     NOT_AWAITING_DECISION = "application_not_awaiting_decision"
     REASON_REQUIRED = "reason_required"
     INVALID_REASON_CODE = "invalid_reason_code"

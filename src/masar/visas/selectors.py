@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from masar.accounts.access_matrix import Access, access
 from masar.accounts.models import User
 from masar.accounts.roles import MINISTRY_KINDS, OrganizationKind
 from masar.applications.models import Application
@@ -74,12 +75,16 @@ def waiting_due(app: Application) -> dt.datetime | None:
 
 
 def visa_list(actor: User) -> QuerySet[Visa]:
-    """Visas the actor may read: its company's, its agent's own, or all for a ministry."""
+    """Visas the actor may read (the access matrix): its company's, its agent's own, or all
+    for the ministry roles whose work needs them."""
     org = actor.organization
     qs = Visa.objects.select_related("application__pilgrim", "season", "company", "agent").order_by(
         "-id"
     )
-    if org is None:
+    level = access(actor, "visas")
+    if level == Access.ALL:
+        return qs
+    if level == Access.NONE or org is None:
         return qs.none()
     # The operator's id first: `company_id = x` reads the `(company, ...)` indexes, where a
     # join through organizations would list every visa before keeping the actor's.
@@ -93,7 +98,7 @@ def visa_list(actor: User) -> QuerySet[Visa]:
         return qs.filter(
             agent_id__in=list(Agent.objects.filter(organization=org).values_list("pk", flat=True))
         )
-    return _none_unless_ministry(actor, qs)
+    return qs.none()
 
 
 def issuance_job_list(actor: User) -> QuerySet[IssuanceJob]:

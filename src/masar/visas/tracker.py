@@ -12,18 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from masar.applications import disclosure
 from masar.applications.models import Application
 from masar.core.dates import hijri_display
-from masar.core.errors import NotFound
+from masar.core.errors import NotFound, ValidationFailed
 from masar.visas.error_codes import VisasError
 from masar.visas.models import Visa
 
-# The steps a pilgrim sees, in the order of the journey: (timestamp field, label).
+# The steps a pilgrim sees, in the order of the journey: (timestamp field, label). Nothing
+# times the security review: whoever knows the number and the passport (the agent too)
+# sees it as "under review by the authorities" only (`masar.applications.disclosure`).
 STEPS: tuple[tuple[str, Any], ...] = (
     ("submitted_at", _lazy("Submitted by the agent")),
     ("company_decided_at", _lazy("Decided by the Umrah company")),
-    ("screened_at", _lazy("Security screening completed")),
-    ("security_decided_at", _lazy("Security review completed")),
     ("decided_at", _lazy("Consular decision")),
     ("issued_at", _lazy("E-visa issued")),
     ("entered_at", _lazy("Entered the kingdom")),
@@ -62,8 +63,18 @@ def _refused() -> NotFound:
 def track_lookup(*, application: str | None, passport: str | None) -> Application:
     number = (application or "").strip().upper()
     passport_number = (passport or "").strip().upper()
-    if not number or not passport_number:
-        raise _refused()
+    missing = {
+        field: [_("This field is required.")]
+        for field, value in (("application", number), ("passport", passport_number))
+        if not value
+    }
+    if missing:
+        # A request without both values is malformed (400), not a pair that matched nothing.
+        raise ValidationFailed(
+            VisasError.TRACK_VALUES_MISSING,
+            _("Give both the application number and the passport number."),
+            fields=missing,
+        )
     app = (
         Application.objects.select_related("pilgrim", "season")
         .filter(number=number, pilgrim__passport_number=passport_number)
@@ -95,8 +106,8 @@ def track_payload(app: Application) -> dict[str, Any]:
     visa = track_visa(app)
     return {
         "application": app.number,
-        "status": app.status,
-        "status_label": str(app.get_status_display()),
+        "status": disclosure.shown_status(None, app.status),
+        "status_label": disclosure.status_label(disclosure.shown_status(None, app.status)),
         "steps": [s.to_dict() for s in track_steps(app)],
         "visa": (
             {

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from masar.accounts.models import User
-from masar.core.errors import MasarError, NotFound
+from masar.core.errors import MasarError, NotFound, ValidationFailed
 from masar.core.pagination import KeysetPaginator, capped_count
 from masar.core.params import is_whole_number
+from masar.core.reads import personal_data_read
 from masar.visas import selectors, services
 from masar.visas.models import CancelReason, RejectionReason
 from masar.visas.seal import seal_qr_svg
@@ -33,9 +34,9 @@ def track(request: HttpRequest) -> HttpResponse:
     if "application" in request.GET or "passport" in request.GET:
         try:
             app = track_lookup(application=application, passport=passport)
-        except NotFound as exc:
+        except (NotFound, ValidationFailed) as exc:
             context["error"] = exc.message
-            status = 404
+            status = exc.status
         else:
             context.update(found=app, steps=track_steps(app), visa=track_visa(app))
     return render(request, "visas/track.html", context, status=status)
@@ -120,6 +121,8 @@ def visa_detail(request: HttpRequest, number: str) -> HttpResponse:
     if not isinstance(user, User):
         raise PermissionDenied
     visa = get_object_or_404(selectors.visa_list(user), number=number)
+    if request.method == "GET":
+        personal_data_read(request, record_type="visas.visa", ids=[visa.pk])
     can_cancel = is_visa_officer(user) and visa.status == "valid"
     error = ""
     if request.method == "POST":

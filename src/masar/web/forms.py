@@ -59,3 +59,32 @@ class QuotaForm(forms.Form):
     )
     holder = forms.CharField(label=_("Company or agent code, or country (ISO alpha-3)"))
     limit = forms.IntegerField(label=_("Limit"), min_value=0)
+
+
+#: Record types whose reads are recorded, with their labels (the auditors' filter).
+READ_RECORD_TYPES = [
+    ("", _("Any")),
+    ("applications.application", _("Application")),
+    ("screening.review", _("Screening review")),
+    ("visas.visa", _("E-visa")),
+    ("border.stay", _("Stay in the kingdom")),
+    ("border.overstay", _("Overstay")),
+]
+_BIGINT_MAX = 2**63 - 1
+
+
+class PersonalDataReadFilterForm(forms.Form):
+    """The filters of the auditors' page of personal-data reads (all optional)."""
+
+    user = forms.CharField(label=_("User name"), max_length=150, required=False)
+    record_type = forms.ChoiceField(
+        label=_("Record type"), choices=READ_RECORD_TYPES, required=False
+    )
+    record = forms.IntegerField(
+        label=_("Record id"), min_value=1, max_value=_BIGINT_MAX, required=False
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    before = forms.IntegerField(
+        min_value=1, max_value=_BIGINT_MAX, required=False, widget=forms.HiddenInput
+    )

@@ -5,11 +5,20 @@ out. Templates put `{% include "web/pdf_fonts.html" %}` in their stylesheet."""
 
 from __future__ import annotations
 
+import functools
+import logging
 from pathlib import Path
 from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from masar.core.error_codes import CoreError
+from masar.core.errors import Unavailable
+from masar.core.system_check import missing_line, missing_requirements
+
+logger = logging.getLogger(__name__)
 
 FONT_FILES = {
     "arabic_400": "masar/fonts/noto-naskh-arabic-arabic-400-normal.woff2",
@@ -30,8 +39,26 @@ def font_uris() -> dict[str, str]:
     return uris
 
 
+@functools.cache
+def pdf_libraries_missing() -> str:
+    """The line naming the system libraries WeasyPrint lacks here ("" when none): checked
+    once per process, before WeasyPrint is first imported."""
+    missing = missing_requirements()
+    return missing_line(missing) if missing else ""
+
+
 def pdf_render(template_name: str, context: dict[str, Any]) -> bytes:
-    """Render a template to PDF with the vendored fonts (`fonts` in its context)."""
+    """Render a template to PDF with the vendored fonts (`fonts` in its context).
+
+    On a server without WeasyPrint's system libraries this refuses with 503 and logs the
+    line naming the Debian packages, instead of failing inside WeasyPrint's import."""
+    missing = pdf_libraries_missing()
+    if missing:
+        logger.error("%s", missing)
+        raise Unavailable(
+            CoreError.PDF_UNAVAILABLE,
+            _("PDF documents cannot be made on this server at the moment."),
+        )
     from weasyprint import HTML, URLFetcher
 
     html = render_to_string(template_name, {**context, "fonts": font_uris()})

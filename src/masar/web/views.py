@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import base64
 from typing import Any
 
-import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -14,23 +12,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from masar.accounts.access_matrix import Access, access
+from masar.accounts.middleware import idle_sign_out_message
 from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.core.errors import MasarError
 from masar.core.pagination import KeysetPaginator
-from masar.core.params import is_whole_number
-from masar.core.selectors import audit_list
+from masar.core.selectors import audit_list, personal_data_read_list
 from masar.operators import selectors as operator_selectors
 from masar.operators import services as operator_services
 from masar.seasons import selectors as season_selectors
 from masar.seasons import services as season_services
 from masar.web import forms as web_forms
 from masar.web.selectors import home_summary
-
-EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 class LoginView(auth_views.LoginView):
@@ -40,6 +35,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["demo"] = settings.MASAR_ENV != "production"
+        context["idle_message"] = idle_sign_out_message(self.request)
         return context
 
 
@@ -52,38 +48,6 @@ def _actor(request: HttpRequest) -> User:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", home_summary(actor=_actor(request)))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def otp(request: HttpRequest) -> HttpResponse:
-    """Enrol a TOTP device (first time) or verify a code from it (each sign-in)."""
-    user = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    enrolling = device is None
-    if enrolling:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="masar", confirmed=False)
-    assert device is not None
-    error = ""
-    if request.method == "POST":
-        # Arabic keyboards type Arabic-Indic (or Persian) digits: read them as ASCII.
-        token = request.POST.get("token", "").strip().translate(EASTERN_DIGITS)
-        if is_whole_number(token) and device.verify_token(token):
-            if enrolling:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            messages.success(request, _("Second factor verified."))
-            return redirect("web:home")
-        error = _("That code is not valid. Check your device's clock and try again.")
-    context: dict[str, Any] = {"enrolling": enrolling, "error": error}
-    if enrolling:
-        qr = segno.make(device.config_url, error="m")
-        context["qr_svg"] = base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
-        context["secret"] = base64.b32encode(device.bin_key).decode()
-    return render(request, "web/otp.html", context)
 
 
 @login_required
@@ -180,7 +144,58 @@ def audit(request: HttpRequest) -> HttpResponse:
     if action := request.GET.get("action", "").strip():
         qs = qs.filter(action=action)
     page = KeysetPaginator(qs, 50, ordering=["-id"]).get_page(request.GET.get("cursor"))
-    return render(request, "web/audit.html", {"page": page, "action": action})
+    return render(
+        request,
+        "web/audit.html",
+        {
+            "page": page,
+            "action": action,
+            "can_read_personal_data_reads": access(_actor(request), "personal_data_reads")
+            == Access.ALL,
+        },
+    )
+
+
+READS_PAGE = 50
+
+
+@login_required
+def personal_data_reads(request: HttpRequest) -> HttpResponse:
+    """Who read which personal data, for the ministries' auditors: newest first, filtered
+    by user, record and dates, paged by a cursor (the id of the last row shown)."""
+    actor = _actor(request)
+    if access(actor, "personal_data_reads") != Access.ALL:
+        raise PermissionDenied
+    form = web_forms.PersonalDataReadFilterForm(request.GET or None)
+    rows: list[Any] = []
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        values = form.cleaned_data if form.is_bound else {}
+        qs = personal_data_read_list(
+            actor=actor,
+            username=values.get("user") or "",
+            record_type=values.get("record_type") or "",
+            record_id=values.get("record"),
+            since=values.get("since"),
+            until=values.get("until"),
+            before=values.get("before"),
+        )
+        rows = list(qs[: READS_PAGE + 1])
+    more = len(rows) > READS_PAGE
+    rows = rows[:READS_PAGE]
+    following = ""
+    if more:
+        query = request.GET.copy()
+        query["before"] = str(rows[-1].pk)
+        following = query.urlencode()
+    return render(
+        request,
+        "web/personal_data_reads.html",
+        {"form": form, "rows": rows, "following": following},
+        status=status,
+    )
 
 
 def _apply_error(form: forms.Form, exc: MasarError) -> str:

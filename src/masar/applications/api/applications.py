@@ -11,9 +11,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from masar.applications import selectors, services
+from masar.applications import disclosure, selectors, services
 from masar.applications.api.groups import _Scoped
 from masar.applications.api.serializers import (
+    STATUS_CHOICES,
     ApplicationDetailOutput,
     ApplicationOutput,
     BatchOutput,
@@ -22,9 +23,12 @@ from masar.applications.api.serializers import (
 from masar.applications.eligibility import RULES
 from masar.applications.models import Application
 from masar.applications.services.common import AGENT_ROLES, COMPANY_ROLES
-from masar.applications.states import ApplicationStatus
 from masar.core.api.schema import error_responses
 from masar.core.params import is_whole_number
+from masar.core.reads import personal_data_read
+
+#: How reads of applications (and their pilgrims) are recorded (`masar.core.reads`).
+APPLICATION = "applications.application"
 
 
 class PilgrimDataInput(serializers.Serializer):
@@ -65,7 +69,7 @@ class ApplicationListApi(_Scoped):
         qs = selectors.application_list(actor=self.actor())
         params = self.request.query_params
         if (value := params.get("status")) is not None:
-            qs = qs.filter(status=value)
+            qs = qs.filter(status__in=disclosure.status_filter(self.actor(), value))
         if (value := params.get("group_id")) is not None:
             qs = qs.filter(group_id=value) if is_whole_number(value) else qs.none()
         if value := params.get("passport_number"):
@@ -76,7 +80,7 @@ class ApplicationListApi(_Scoped):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, enum=ApplicationStatus.values),
+            OpenApiParameter("status", str, enum=STATUS_CHOICES),
             OpenApiParameter("group_id", int),
             OpenApiParameter("passport_number", str),
             OpenApiParameter(
@@ -91,7 +95,10 @@ class ApplicationListApi(_Scoped):
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ApplicationOutput(page, many=True).data)
+        personal_data_read(request, record_type=APPLICATION, ids=[a.pk for a in page or []])
+        return self.get_paginated_response(
+            ApplicationOutput(page, many=True, context=self.output_context()).data
+        )
 
     @extend_schema(
         request={
@@ -112,7 +119,10 @@ class ApplicationListApi(_Scoped):
         application = services.application_create(
             actor=self.actor(), group=group, pilgrim=values, photo=photo
         )
-        return Response(ApplicationOutput(application).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ApplicationOutput(application, context=self.output_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ApplicationDetailApi(_Scoped):
@@ -124,10 +134,13 @@ class ApplicationDetailApi(_Scoped):
     )
     def get(self, request: Request, application_id: int) -> Response:
         app = get_object_or_404(
-            selectors.application_list(actor=self.actor()).prefetch_related("transitions__actor"),
+            selectors.application_list(actor=self.actor()).prefetch_related(
+                "transitions__actor__organization"
+            ),
             pk=application_id,
         )
-        return Response(ApplicationDetailOutput(app).data)
+        personal_data_read(request, record_type=APPLICATION, ids=[app.pk])
+        return Response(ApplicationDetailOutput(app, context=self.output_context()).data)
 
 
 class _ApplicationAction(_Scoped):
@@ -149,7 +162,7 @@ class ApplicationSubmitApi(_ApplicationAction):
         app = services.application_submit(
             actor=self.actor(), application=self.application(application_id)
         )
-        return Response(ApplicationOutput(app).data)
+        return Response(ApplicationOutput(app, context=self.output_context()).data)
 
 
 class ApplicationApproveApi(_ApplicationAction):
@@ -164,7 +177,7 @@ class ApplicationApproveApi(_ApplicationAction):
         app = services.application_company_approve(
             actor=self.actor(), application=self.application(application_id)
         )
-        return Response(ApplicationOutput(app).data)
+        return Response(ApplicationOutput(app, context=self.output_context()).data)
 
 
 class ApplicationReturnApi(_ApplicationAction):
@@ -182,7 +195,7 @@ class ApplicationReturnApi(_ApplicationAction):
         app = services.application_return(
             actor=self.actor(), application=app, reason=data.validated_data["reason"]
         )
-        return Response(ApplicationOutput(app).data)
+        return Response(ApplicationOutput(app, context=self.output_context()).data)
 
 
 class ApplicationWithdrawApi(_ApplicationAction):
@@ -200,7 +213,7 @@ class ApplicationWithdrawApi(_ApplicationAction):
         app = services.application_withdraw(
             actor=self.actor(), application=app, reason=data.validated_data["reason"]
         )
-        return Response(ApplicationOutput(app).data)
+        return Response(ApplicationOutput(app, context=self.output_context()).data)
 
 
 class ApplicationsBulkInput(serializers.Serializer):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from masar.accounts.models import User
 from masar.accounts.permissions import MasarPermission
-from masar.applications import selectors, services
+from masar.applications import disclosure, selectors, services
 from masar.applications.api.serializers import (
     BatchOutput,
     GroupOutput,
@@ -36,9 +36,13 @@ class _Scoped(GenericAPIView):
     def actor(self) -> User:
         return self.request.user  # type: ignore[return-value]
 
+    def output_context(self) -> dict[str, Any]:
+        """What the output serializers need to show the viewer what they may see."""
+        return {"actor": self.actor()}
 
-def group_output(group: Any) -> dict[str, Any]:
-    counts = selectors.status_counts(group.applications.all())
+
+def group_output(group: Any, actor: User) -> dict[str, Any]:
+    counts = disclosure.shown_counts(actor, selectors.status_counts(group.applications.all()))
     return GroupOutput(group, context={"status_counts": counts}).data
 
 
@@ -87,7 +91,7 @@ class GroupListApi(_Scoped):
         group = services.group_create(
             actor=self.actor(), season=season, company=company, **values, **package
         )
-        return Response(group_output(group), status=status.HTTP_201_CREATED)
+        return Response(group_output(group, self.actor()), status=status.HTTP_201_CREATED)
 
 
 class GroupDetailApi(_Scoped):
@@ -96,7 +100,7 @@ class GroupDetailApi(_Scoped):
     @extend_schema(responses={200: GroupOutput, **error_responses(404)}, summary="A group")
     def get(self, request: Request, group_id: int) -> Response:
         group = get_object_or_404(selectors.group_list(actor=self.actor()), pk=group_id)
-        return Response(group_output(group))
+        return Response(group_output(group, self.actor()))
 
 
 class GroupSubmitApi(_Scoped):

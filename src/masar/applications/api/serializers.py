@@ -8,15 +8,15 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from masar.applications import disclosure
 from masar.applications.models import (
     Application,
-    ApplicationTransition,
     Group,
     ManifestJob,
     Pilgrim,
 )
 from masar.applications.services.groups import PACKAGE_FIELDS
-from masar.applications.states import STEP_TIMESTAMPS
+from masar.applications.states import STEP_TIMESTAMPS, ApplicationStatus
 
 
 class PackageSerializer(serializers.Serializer):
@@ -113,18 +113,26 @@ class TimestampsSerializer(serializers.Serializer):
     overstayed_at = serializers.DateTimeField(allow_null=True)
 
 
-class TransitionOutput(serializers.ModelSerializer):
-    actor = serializers.SerializerMethodField()
+class TransitionOutput(serializers.Serializer):
+    """One step of the history, as `disclosure.shown_history` gives it to the viewer."""
 
-    class Meta:
-        model = ApplicationTransition
-        fields = ["name", "from_status", "to_status", "actor", "reason", "at"]
+    name = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.CharField(help_text="A username, `system`, or `authorities`.")
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()
 
-    def get_actor(self, item: ApplicationTransition) -> str:
-        return item.actor.get_username() if item.actor is not None else "system"
+
+STATUS_CHOICES = [*ApplicationStatus.values, disclosure.UNDER_REVIEW]
 
 
 class ApplicationOutput(serializers.ModelSerializer):
+    """An application as its viewer may see it: the company and the agent see the security
+    review as `under_review` only (`masar.applications.disclosure`). Pass the viewer as
+    `context={"actor": ...}`; without one the neutral form is given."""
+
+    status = serializers.ChoiceField(choices=STATUS_CHOICES)
     group_id = serializers.IntegerField()
     agent_id = serializers.IntegerField()
     company_id = serializers.IntegerField()
@@ -154,14 +162,32 @@ class ApplicationOutput(serializers.ModelSerializer):
     @extend_schema_field(TimestampsSerializer)
     def get_timestamps(self, app: Application) -> dict[str, Any]:
         names = ("created_at", *STEP_TIMESTAMPS)
-        return TimestampsSerializer({name: getattr(app, name) for name in names}).data
+        stamps = {name: getattr(app, name) for name in names}
+        return TimestampsSerializer(
+            disclosure.shown_timestamps(self.context.get("actor"), stamps)
+        ).data
+
+    def to_representation(self, instance: Application) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        actor = self.context.get("actor")
+        data["status"] = disclosure.shown_status(actor, instance.status)
+        data["status_reason"] = disclosure.shown_reason(actor, instance)
+        data["updated_at"] = self.fields["updated_at"].to_representation(
+            disclosure.shown_updated_at(actor, instance)
+        )
+        return data
 
 
 class ApplicationDetailOutput(ApplicationOutput):
-    history = TransitionOutput(many=True, source="transitions")
+    history = serializers.SerializerMethodField()
 
     class Meta(ApplicationOutput.Meta):
         fields = [*ApplicationOutput.Meta.fields, "history"]
+
+    @extend_schema_field(TransitionOutput(many=True))
+    def get_history(self, app: Application) -> list[dict[str, Any]]:
+        steps = disclosure.shown_history(self.context.get("actor"), app.transitions.all())
+        return TransitionOutput(steps, many=True).data  # type: ignore[return-value]
 
 
 class ReportLinks(serializers.Serializer):

@@ -18,6 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from masar.accounts.models import User
+from masar.applications.disclosure import (
+    SECURITY_TRANSITIONS,
+    neutral_refusal_payload,
+    shown_status,
+    status_label,
+)
 from masar.applications.eligibility import (
     EligibilityContext,
     Failure,
@@ -100,11 +106,13 @@ def _guard(actor: User | None, transition: Transition, app: Application, reason:
             _("You may not %(action)s this application.") % {"action": transition.name},
         )
     if app.status not in transition.sources:
+        # The refusal names the state as the actor may see it (no tip-off of a referral).
+        shown = app.status if actor is None else shown_status(actor, app.status)
         raise Conflict(
             ApplicationsError.INVALID_TRANSITION,
             _("A %(status)s application cannot be moved by '%(action)s'.")
-            % {"status": app.get_status_display(), "action": transition.name},
-            fields={"status": [app.status]},
+            % {"status": status_label(shown), "action": transition.name},
+            fields={"status": [shown]},
         )
     if transition.reason_required and not reason.strip():
         raise ValidationFailed(
@@ -127,6 +135,34 @@ def _payload(app: Application, transition: Transition, from_status: str, reason:
         "to": transition.target,
         "reason": reason,
     }
+
+
+def _event_organizations(name: str, app: Application) -> list[int]:
+    """Who besides the ministries receives a transition's event: the agent and the company,
+    except for the steps of the security review, which only the ministries receive (no
+    tip-off; the submitting side gets `application.refused` for a refusal, see
+    `_emit_transition_event`)."""
+    if name in SECURITY_TRANSITIONS:
+        return []
+    return [app.agent.organization_id, app.company.organization_id]
+
+
+def _emit_transition_event(
+    app: Application, transition: Transition, name: str, payload: dict[str, Any]
+) -> None:
+    event_emit(
+        type=transition.event,
+        subject=app,
+        payload=payload,
+        organizations=_event_organizations(name, app),
+    )
+    if name == "referral_reject":
+        event_emit(
+            type="application.refused",
+            subject=app,
+            payload=neutral_refusal_payload(payload),
+            organizations=[app.agent.organization_id, app.company.organization_id],
+        )
 
 
 def _apply(app: Application, transition: Transition, reason: str, now: Any) -> list[str]:
@@ -240,11 +276,11 @@ def application_transition(
         target=application,
         details={"from": from_status, "to": transition.target, "reason": reason, **(details or {})},
     )
-    event_emit(
-        type=transition.event,
-        subject=application,
-        payload={**_payload(application, transition, from_status, reason), **(payload or {})},
-        organizations=[application.agent.organization_id, application.company.organization_id],
+    _emit_transition_event(
+        application,
+        transition,
+        name,
+        {**_payload(application, transition, from_status, reason), **(payload or {})},
     )
     _after_commit(name, [application.pk])
     return application
@@ -326,17 +362,23 @@ def _transition_many(
             **(audit_details or {}),
         },
     )
-    events_emit_bulk(
-        type=transition.event,
-        items=(
-            (
-                app,
-                _payload(app, transition, froms[app.pk], reason),
-                (app.agent.organization_id, app.company.organization_id),
+    if name == "referral_reject":
+        for app in applications:
+            _emit_transition_event(
+                app, transition, name, _payload(app, transition, froms[app.pk], reason)
             )
-            for app in applications
-        ),
-    )
+    else:
+        events_emit_bulk(
+            type=transition.event,
+            items=(
+                (
+                    app,
+                    _payload(app, transition, froms[app.pk], reason),
+                    _event_organizations(name, app),
+                )
+                for app in applications
+            ),
+        )
     _after_commit(name, [app.pk for app in applications])
 
 

@@ -13,16 +13,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from masar.applications import selectors, services
+from masar.applications import disclosure, selectors, services
+from masar.applications.api.applications import APPLICATION
 from masar.applications.forms import PilgrimForm, ReasonForm, add_service_errors
 from masar.applications.models import Application
 from masar.applications.pilgrim_input import FIELDS
 from masar.applications.services.transitions import transition_allowed
-from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
+from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS
 from masar.applications.views.common import actor_of, is_agent, is_company
 from masar.core.errors import MasarError, Unprocessable
 from masar.core.pagination import KeysetPaginator
 from masar.core.params import is_whole_number
+from masar.core.reads import personal_data_read
 
 
 @login_required
@@ -31,10 +33,11 @@ def applications(request: HttpRequest) -> HttpResponse:
     qs = selectors.application_list(actor=actor)
     status = request.GET.get("status", "")
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status__in=disclosure.status_filter(actor, status))
     q = request.GET.get("q", "").strip()
     qs = selectors.application_search(qs, q)
     page = KeysetPaginator(qs, 50, ordering=["-id"]).get_page(request.GET.get("cursor"))
+    personal_data_read(request, record_type=APPLICATION, ids=[a.pk for a in page])
     return render(
         request,
         "applications/applications.html",
@@ -42,8 +45,10 @@ def applications(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "q": q,
-            "statuses": ApplicationStatus.choices,
-            "counts": selectors.status_counts_capped(selectors.application_list(actor=actor)),
+            "statuses": disclosure.status_choices(actor),
+            "counts": disclosure.shown_counts(
+                actor, selectors.status_counts_capped(selectors.application_list(actor=actor))
+            ),
             "can_decide": is_company(actor),
             "reason_form": ReasonForm(),
         },
@@ -141,13 +146,16 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         else:
             return redirect("applications:application", application_id=app.pk)
         app = get_object_or_404(selectors.application_list(actor=actor), pk=application_id)
+    personal_data_read(request, record_type=APPLICATION, ids=[app.pk])
     return render(
         request,
         "applications/application_detail.html",
         {
             "app": app,
             "pilgrim": app.pilgrim,
-            "history": selectors.application_history(application=app),
+            "history": disclosure.shown_history(
+                actor, selectors.application_history(application=app)
+            ),
             "actions": _actions(actor, app),
             "can_edit": app.status in EDITABLE_STATUSES
             and is_agent(actor)

@@ -13,16 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from masar.applications import selectors, services
+from masar.applications import disclosure, selectors, services
+from masar.applications.api.applications import APPLICATION
 from masar.applications.api.manifests import report_response, template_response
 from masar.applications.forms import GroupForm, ManifestUploadForm, PilgrimForm, add_service_errors
 from masar.applications.pilgrim_input import mrz_text
 from masar.applications.services.common import agent_of_actor
-from masar.applications.states import ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company, is_htmx
 from masar.core.dates import riyadh_today
 from masar.core.errors import MasarError
 from masar.core.pagination import KeysetPaginator
+from masar.core.reads import personal_data_read
 from masar.documents import MRZFormatError, parse_mrz
 from masar.operators.models import Company, ContractStatus
 from masar.seasons.models import Season
@@ -105,8 +106,9 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     apps = selectors.application_list(actor=actor).filter(group=group)
     status = request.GET.get("status", "")
     if status:
-        apps = apps.filter(status=status)
+        apps = apps.filter(status__in=disclosure.status_filter(actor, status))
     page = KeysetPaginator(apps, 50, ordering=["id"]).get_page(request.GET.get("cursor"))
+    personal_data_read(request, record_type=APPLICATION, ids=[a.pk for a in page])
     refused = []
     if result is not None and result.refused:
         numbers = dict(apps.model.objects.filter(pk__in=result.refused).values_list("pk", "number"))
@@ -118,9 +120,12 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "group": group,
             "page": page,
             "status": status,
-            "statuses": ApplicationStatus.choices,
-            "counts": selectors.status_counts_capped(
-                selectors.application_list(actor=actor).filter(group=group)
+            "statuses": disclosure.status_choices(actor),
+            "counts": disclosure.shown_counts(
+                actor,
+                selectors.status_counts_capped(
+                    selectors.application_list(actor=actor).filter(group=group)
+                ),
             ),
             "jobs": selectors.manifest_job_list(actor=actor).filter(group=group)[:10],
             "is_owner": is_agent(actor) and group.agent.organization_id == actor.organization_id,

@@ -1,6 +1,7 @@
 """Carrier checks: an airline or carrier asks, before boarding, whether a passenger may
-travel to the kingdom. The answer is only OK / NOT OK with a code (no personal data); every
-check is logged with the passport kept as a digest, never in clear."""
+travel to the kingdom. The answer is only OK / NOT OK with a coarse code (`CarrierCode`: no
+personal data, no detailed reason); every check is logged for the interior ministry with the
+detailed refusal code and the passport kept as a digest, never in clear."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind, Role
-from masar.border.error_codes import BorderError, RefusalCode
+from masar.border.error_codes import BorderError, carrier_code
 from masar.border.models import CarrierCheck, CarrierResult, Crossing, Direction
 from masar.border.services.crossings import (
     _document_reasons,
@@ -88,10 +89,9 @@ def carrier_check(
         _outcome, code = journey.outcomes[id(probe)]
         if code:
             reasons.append(code)
+    # The log keeps the detailed reason for the ministry; the carrier hears the coarse code.
     code = reasons[0] if reasons else OK_CODE
     result = CarrierResult.NOT_OK if reasons else CarrierResult.OK
-    if code == RefusalCode.APPLICATION_NOT_ISSUED:
-        code = RefusalCode.NO_VISA
     check = CarrierCheck.objects.create(
         carrier=org,
         checked_by=actor,
@@ -111,4 +111,4 @@ def carrier_check(
         target=check,
         details={"flight": check.flight, "result": result, "code": code},
     )
-    return CarrierAnswer(result=result, code=code, check=check)
+    return CarrierAnswer(result=result, code=str(carrier_code(code)), check=check)

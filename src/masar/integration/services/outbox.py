@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from masar.accounts.models import Organization
 from masar.core.bulk import bulk_set, rows_insert
+from masar.core.context import current_origin
 from masar.core.ids import uuid7
 from masar.integration import conf
 from masar.integration.catalogue import CATALOGUE, EventType
@@ -75,6 +76,7 @@ def event_emit(
         ministries=list(event_type.ministries),
         occurred_at=timezone.now(),
         payload=clean,
+        request_id=current_origin().request_id,
     )
     if conf.relay_on_commit():
         _relay_after_commit(connection)
@@ -103,6 +105,7 @@ def events_emit_bulk(
     """
     connection, event_type = _emit_checks("events_emit_bulk", type)
     occurred_at = timezone.now()
+    request_id = current_origin().request_id
     encoder = DjangoJSONEncoder()
     rows = (
         (
@@ -114,7 +117,13 @@ def events_emit_bulk(
     )
     if connection.vendor == "postgresql":
         count = _events_copy(
-            connection, type, event_type.version, event_type.ministries, occurred_at, rows
+            connection,
+            type,
+            event_type.version,
+            event_type.ministries,
+            occurred_at,
+            rows,
+            request_id=request_id,
         )
     else:
         events = [
@@ -127,6 +136,7 @@ def events_emit_bulk(
                 ministries=list(event_type.ministries),
                 occurred_at=occurred_at,
                 payload=json.loads(text),
+                request_id=request_id,
             )
             for subject_type, subject_id, org_ids, text in rows
         ]
@@ -169,6 +179,8 @@ def _events_copy(
     ministries: Iterable[str],
     occurred_at: datetime,
     rows: Iterable[tuple[str, str, list[int], str]],
+    *,
+    request_id: str = "",
 ) -> int:
     """PostgreSQL: one COPY of the events (no SQL to compile, rows streamed as built).
     JSON columns go as their JSON text; `id` comes from its sequence in row order."""
@@ -176,7 +188,8 @@ def _events_copy(
     count = 0
     sql = (
         f"COPY {connection.ops.quote_name(OutboxEvent._meta.db_table)} (event_id, type,"
-        " version, subject_type, subject_id, organizations, ministries, occurred_at, payload)"
+        " version, subject_type, subject_id, organizations, ministries, occurred_at, payload,"
+        " request_id)"
         " FROM STDIN"
     )
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
@@ -192,6 +205,7 @@ def _events_copy(
                     ministries_text,
                     occurred_at,
                     payload_text,
+                    request_id,
                 )
             )
             count += 1

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from masar.core.api.schema import error_responses
+from masar.core.reads import personal_data_read
 from masar.screening import selectors, services
 from masar.screening.api.base import AnalystApi
 from masar.screening.models import (
@@ -23,6 +24,9 @@ from masar.screening.models import (
     ScreeningHit,
 )
 from masar.screening.selectors import QUEUE_ORDERS
+
+#: How reads of reviews (and the applicant's evidence) are recorded (`masar.core.reads`).
+REVIEW = "screening.review"
 
 
 class ApplicantOutput(serializers.Serializer):
@@ -178,6 +182,7 @@ class ReviewListApi(AnalystApi):
             order=request.query_params.get("order", "score"),
         )
         page = self.paginate_queryset(qs)
+        personal_data_read(request, record_type=REVIEW, ids=[r.pk for r in page or []])
         return self.get_paginated_response(ReviewOutput(page, many=True).data)
 
 
@@ -190,6 +195,7 @@ class ReviewDetailApi(AnalystApi):
     )
     def get(self, request: Request, review_id: int) -> Response:
         review = get_object_or_404(selectors.review_detail(actor=self.actor()), pk=review_id)
+        personal_data_read(request, record_type=REVIEW, ids=[review.pk])
         return Response(ReviewDetailOutput(review).data)
 
 

@@ -29,9 +29,8 @@ class Command(BaseCommand):
                 return
             raise CommandError("the demo is already loaded (use --if-empty to skip)", returncode=1)
         with origin_scope(Origin(channel="cli", extra={"command": "demo-seed"})):
-            report = demo_seed(seed=options["seed"], stdout=self.stdout)
-        for line in report:
-            self.stdout.write(line)
+            # The summary lines are printed by demo_seed as each step ends.
+            demo_seed(seed=options["seed"], stdout=self.stdout)
         self._print_logins()
 
     def _print_logins(self) -> None:
@@ -44,3 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<18} {label} ({', '.join(roles)})")
         self.stdout.write("  company1.staff … company20.staff   Umrah company staff")
         self.stdout.write("  agent1.staff … agent60.staff       overseas agent staff")
+        self.stdout.write(
+            "Second factor: optional in the demo. To try it, `masar second-factor issue-code "
+            "USER` prints a one-time enrolment code for /otp/."
+        )

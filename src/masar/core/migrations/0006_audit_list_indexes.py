@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('core', '0002_scheduledjobrun'),
+        ('core', '0005_scheduledjobrun_last_succeeded_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
