@@ -111,7 +111,7 @@ def _load(world: dict[str, Any], lo: int, hi: int) -> float:
             birth_date, nationality, residence_country, passport_number, passport_issuing_state,
             passport_issue_date, passport_expiry_date, mrz, photo, vaccine_type, created_at)
         SELECT %(base)s + g, (%(agents)s::bigint[])[{group_of}],
-            (%(surnames)s::text[])[1 + (g * 7919) %% 40], (%(given)s::text[])[1 + g %% 9], '',
+            (%(surnames)s::text[])[1 + (g::bigint * 7919) %% 40], (%(given)s::text[])[1 + g %% 9], '',
             CASE WHEN g %% 2 = 0 THEN 'M' ELSE 'F' END, DATE '1980-01-01',
             (%(countries)s::text[])[{group_of}], (%(countries)s::text[])[{group_of}],
             'X' || lpad(g::text, 8, '0'), (%(countries)s::text[])[{group_of}],

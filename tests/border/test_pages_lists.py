@@ -173,9 +173,7 @@ def test_pagination_keeps_the_filters(
         reverse("border:in_country"), {"nationality": "IDN", "cursor": cursor}
     )
     assert len(second.context["page"]) == 1
-    assert {s.pk for s in second.context["page"]}.isdisjoint(
-        s.pk for s in page.context["page"]
-    )
+    assert {s.pk for s in second.context["page"]}.isdisjoint(s.pk for s in page.context["page"])
 
 
 def test_pages_are_arabic_by_default(world: Any, company_staff: Any) -> None:
