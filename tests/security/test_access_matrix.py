@@ -37,6 +37,7 @@ from masar.compliance import selectors as compliance_selectors
 from masar.core import selectors as core_selectors
 from masar.core.audit import audit_record
 from masar.core.models import PersonalDataRead
+from masar.operators.models import Agent, Company
 from masar.screening import selectors as screening_selectors
 from masar.visas import selectors as visa_selectors
 from tests.applications.factories import ApplicationFactory, GroupFactory
@@ -140,6 +141,14 @@ def _scope_level(actor: Any, qs: QuerySet[Any]) -> Access | str:
     if " WHERE " not in sql:
         return Access.ALL
     if actor.organization_id in params:
+        return Access.OWN
+    # Or on the operator the organization is (its company or agent id: the lists filter
+    # `company_id = x` on their indexes rather than joining organizations).
+    operators = {
+        *Company.objects.filter(organization_id=actor.organization_id).values_list("pk", flat=True),
+        *Agent.objects.filter(organization_id=actor.organization_id).values_list("pk", flat=True),
+    }
+    if operators and operators <= set(params):
         return Access.OWN
     return f"filtered: {sql[sql.index(' WHERE ') :]} {params}"
 

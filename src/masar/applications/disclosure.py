@@ -116,11 +116,12 @@ def status_filter(actor: User | None, value: str) -> list[str]:
     return [value]
 
 
-def shown_counts(actor: User | None, counts: Mapping[str, int]) -> dict[str, int]:
-    """Counts by status with the review states folded into UNDER_REVIEW for the submitting side."""
+def shown_counts(actor: User | None, counts: Mapping[str, Any]) -> dict[str, Any]:
+    """Counts by status with the review states folded into UNDER_REVIEW for the submitting
+    side (ints, or capped counts, which add up the same way)."""
     if sees_security_review(actor):
         return dict(counts)
-    shown: dict[str, int] = {}
+    shown: dict[str, Any] = {}
     for status, n in counts.items():
         key = shown_status(actor, status)
         shown[key] = shown.get(key, 0) + n

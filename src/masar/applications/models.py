@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from masar.applications.states import ApplicationStatus
+from masar.core.indexes import NameSearchIndex
 from masar.operators.models import Agent, Company
 from masar.seasons.models import Season
 
@@ -117,7 +118,13 @@ class Pilgrim(models.Model):
 
     class Meta:
         verbose_name = _("pilgrim")
-        indexes = [models.Index(fields=["passport_issuing_state", "passport_number"])]
+        indexes = [
+            models.Index(fields=["passport_issuing_state", "passport_number"]),
+            # Searches and the border desk's check read a passport number without its state.
+            models.Index(fields=["passport_number"], name="pilgrim_passport_idx"),
+            NameSearchIndex(field="surname", name="pilgrim_surname_search"),
+            NameSearchIndex(field="given_names", name="pilgrim_given_names_search"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.surname}, {self.given_names}".strip(", ")
@@ -200,11 +207,16 @@ class Application(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("visa application")
+        # Lists read a page in `id` order within the actor's scope, with or without a
+        # status filter (ADR 0125): each scope has `(scope, id)` and `(scope, status, id)`.
         indexes = [
-            models.Index(fields=["status"], name="application_status_idx"),
-            models.Index(fields=["agent", "status"]),
-            models.Index(fields=["company", "status"]),
-            models.Index(fields=["group", "status"]),
+            models.Index(fields=["status", "id"], name="application_status_id_idx"),
+            models.Index(fields=["agent", "status", "id"], name="application_agent_status_id"),
+            models.Index(fields=["agent", "id"], name="application_agent_id_idx"),
+            models.Index(fields=["company", "status", "id"], name="application_company_status_id"),
+            models.Index(fields=["company", "id"], name="application_company_id_idx"),
+            models.Index(fields=["group", "status", "id"], name="application_group_status_id"),
+            models.Index(fields=["group", "id"], name="application_group_id_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="application_number_unique"),

@@ -9,42 +9,131 @@ answers 404).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from masar.accounts.access_matrix import Access, access, application_statuses
 from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind
-from masar.applications.models import Application, ApplicationTransition, Group, ManifestJob
+from masar.applications.models import (
+    Application,
+    ApplicationTransition,
+    Group,
+    ManifestJob,
+    Pilgrim,
+)
 from masar.applications.states import ApplicationStatus
+from masar.core.pagination import COUNT_CAP, CappedCount, capped_count
+from masar.operators.models import Agent, Company
+
+# A passport or application number as typed: letters and digits, spaces, dashes and the
+# MRZ filler dropped (the keys are stored upper-case, without them).
+_KEY_NOISE = re.compile(r"[\s\-<]")
+# A pilgrim's name: letters (any script), spaces, apostrophes and hyphens.
+NAME_MIN_LENGTH = 3
+PASSPORT_MATCHES = 100
 
 
 def _scope(actor: User, *, agent_field: str, company_field: str | None) -> Q | None:
-    """The filter of what the actor may see; None means everything (ministries)."""
+    """The filter of what the actor may see; None means everything (ministries).
+
+    The operator's own id is read first, so that the filter is `agent_id = x` on the table's
+    `(agent, ...)` indexes rather than a join through organizations (which lists every
+    operator's rows before keeping the actor's)."""
     org = actor.organization
     if actor.is_superuser or (org is not None and org.is_ministry):
         return None
     if org is not None and org.kind == OrganizationKind.AGENT:
-        return Q(**{f"{agent_field}__organization": org})
+        ids = list(Agent.objects.filter(organization=org).values_list("pk", flat=True))
+        return Q(**{f"{agent_field}_id__in": ids})
     if org is not None and org.kind == OrganizationKind.COMPANY and company_field:
-        return Q(**{f"{company_field}__organization": org})
+        ids = list(Company.objects.filter(organization=org).values_list("pk", flat=True))
+        return Q(**{f"{company_field}_id__in": ids})
     return Q(pk__in=[])
 
 
 def group_list(*, actor: User) -> QuerySet[Group]:
-    qs = (
-        Group.objects.select_related("agent__organization", "company__organization", "season")
-        .annotate(
-            application_count=Count("applications"),
-            draft_count=Count(
-                "applications", filter=Q(applications__status=ApplicationStatus.DRAFT)
-            ),
-        )
-        .order_by("-created_at", "-id")
-    )
+    qs = Group.objects.select_related(
+        "agent__organization", "company__organization", "season"
+    ).order_by("-created_at", "-id")
     if access(actor, "groups") == Access.NONE:
         return qs.none()
     scope = _scope(actor, agent_field="agent", company_field="company")
     return qs if scope is None else qs.filter(scope)
+
+
+_GROUP_COUNT_SQL = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM applications_application a"
+    " WHERE a.group_id = applications_group.id{extra} LIMIT %s) capped"
+)
+
+
+def groups_with_counts(groups: Iterable[Group]) -> list[Group]:
+    """The groups of one page, each with `application_count` and `draft_count` (capped
+    counts, `CappedCount`), read in one query on the `(group, status)` index: a page costs
+    its own groups' rows up to the cap, never every group's."""
+    rows = list(groups)
+    if not rows:
+        return rows
+    counts = {
+        pk: (total, drafts)
+        for pk, total, drafts in Group.objects.filter(pk__in=[g.pk for g in rows])
+        .annotate(
+            # Constant SQL, values bound: one capped count per group, on its index.
+            n_total=RawSQL(_GROUP_COUNT_SQL.format(extra=""), (COUNT_CAP + 1,)),  # noqa: S611
+            n_drafts=RawSQL(  # noqa: S611
+                _GROUP_COUNT_SQL.format(extra=" AND a.status = %s"),
+                (ApplicationStatus.DRAFT.value, COUNT_CAP + 1),
+            ),
+        )
+        .values_list("pk", "n_total", "n_drafts")
+    }
+    for group in rows:
+        total, drafts = counts.get(group.pk, (0, 0))
+        group.application_count = CappedCount(min(total, COUNT_CAP), total > COUNT_CAP)  # type: ignore[attr-defined]
+        group.draft_count = CappedCount(min(drafts, COUNT_CAP), drafts > COUNT_CAP)  # type: ignore[attr-defined]
+    return rows
+
+
+def search_key(text: str) -> str:
+    """A passport, application or visa number as stored: upper-case, no spaces or dashes."""
+    return _KEY_NOISE.sub("", text).upper()
+
+
+def applications_by_passport(qs: QuerySet[Application], text: str) -> QuerySet[Application]:
+    """Applications of the pilgrims holding passport number `text` (any issuing state)."""
+    pilgrims = Pilgrim.objects.filter(passport_number=search_key(text)).values_list("pk", flat=True)
+    return qs.filter(pilgrim_id__in=list(pilgrims[:PASSPORT_MATCHES]))
+
+
+def application_search(qs: QuerySet[Application], text: str) -> QuerySet[Application]:
+    """Applications whose number, pilgrim's passport number or visa number is `text`
+    (exact, normalized keys on unique or B-tree indexes), or, when `text` holds no digit,
+    whose pilgrim's surname or given names contain it (trigram indexes on PostgreSQL; a
+    scan on SQLite, docs/architecture.md)."""
+    from masar.visas.models import Visa
+
+    text = text.strip()
+    if not text:
+        return qs
+    key = search_key(text)
+    if any(ch.isdigit() for ch in key):
+        pilgrims = list(
+            Pilgrim.objects.filter(passport_number=key).values_list("pk", flat=True)[
+                :PASSPORT_MATCHES
+            ]
+        )
+        visas = list(Visa.objects.filter(number=key).values_list("application_id", flat=True))
+        return qs.filter(Q(number=key) | Q(pilgrim_id__in=pilgrims) | Q(pk__in=visas))
+    if len(text) < NAME_MIN_LENGTH:
+        return qs.none()
+    names = Pilgrim.objects.filter(
+        Q(surname__icontains=text) | Q(given_names__icontains=text)
+    ).values("pk")
+    return qs.filter(pilgrim_id__in=names)
 
 
 def application_scope(actor: User) -> Q | None:
@@ -62,7 +151,7 @@ def application_scope(actor: User) -> Q | None:
 def application_list(*, actor: User) -> QuerySet[Application]:
     qs = Application.objects.select_related(
         "pilgrim", "group", "agent__organization", "company__organization", "season"
-    )
+    ).order_by("-id")
     scope = application_scope(actor)
     return qs if scope is None else qs.filter(scope)
 
@@ -78,5 +167,16 @@ def manifest_job_list(*, actor: User) -> QuerySet[ManifestJob]:
 
 
 def status_counts(applications: QuerySet[Application]) -> dict[str, int]:
+    """Exact counts by status: for one group's applications (the `(group, status)` index)."""
     rows = applications.order_by().values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
+
+
+def status_counts_capped(applications: QuerySet[Application]) -> dict[str, CappedCount]:
+    """Counts by status, each capped (one bounded index read per status): for lists that
+    may hold millions of rows. Statuses without a row are left out."""
+    counts = {
+        status: capped_count(applications.filter(status=status))
+        for status in ApplicationStatus.values
+    }
+    return {status: n for status, n in counts.items() if n.value}

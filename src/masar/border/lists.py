@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +28,10 @@ from django.utils.translation import pgettext_lazy
 from masar.accounts.access_matrix import Access, access
 from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind
-from masar.border.models import Overstay, OverstayStatus, Stay
+from masar.border.models import Overstay, OverstayStatus, Port, Stay
 from masar.core.params import is_whole_number
 from masar.core.spreadsheets import formula_neutralized
+from masar.operators.models import Agent, Company
 
 #: Organizations whose people may read the lists (each within its scope).
 LIST_KINDS = frozenset(
@@ -108,10 +110,18 @@ def _scope(actor: User, resource: str) -> Q | None:
     level = access(actor, resource)
     if level == Access.ALL:
         return None
+    # The operator's id first: `company_id = x` reads the `(company, ...)` indexes, where a
+    # join through organizations would list every row before keeping the actor's.
     if level == Access.OWN and org is not None and org.kind == OrganizationKind.COMPANY:
-        return Q(company__organization=org)
+        return Q(
+            company_id__in=list(
+                Company.objects.filter(organization=org).values_list("pk", flat=True)
+            )
+        )
     if level == Access.OWN and org is not None and org.kind == OrganizationKind.AGENT:
-        return Q(agent__organization=org)
+        return Q(
+            agent_id__in=list(Agent.objects.filter(organization=org).values_list("pk", flat=True))
+        )
     return Q(pk__in=[])
 
 
@@ -294,9 +304,47 @@ class FilterChoices:
     cities: list[tuple[str, str]]
 
 
+_OPEN_NATIONALITIES_SQL = """
+    WITH RECURSIVE n(code) AS (
+        SELECT MIN(nationality) FROM border_stay WHERE exited_at IS NULL
+        UNION ALL
+        SELECT (SELECT MIN(nationality) FROM border_stay
+                WHERE exited_at IS NULL AND nationality > n.code)
+        FROM n WHERE n.code IS NOT NULL
+    )
+    SELECT code FROM n WHERE code IS NOT NULL
+"""
+
+
+def _open_nationalities() -> list[str]:
+    """The nationalities of open stays, one index probe each (a loose scan of the partial
+    `(nationality, entered_at, id)` index), not a DISTINCT over every stay."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_NATIONALITIES_SQL)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def filter_choices(*, actor: User, language: str = "ar") -> FilterChoices:
-    """What the filter selects offer: only values found in the actor's own stays."""
+    """What the filter selects offer. The ministries: every operator, the nationalities of
+    the pilgrims in the country and the cities of the ports (read from the small tables and
+    the open-stay index, not from every stay). An operator: the values found in its own
+    stays."""
     arabic = language.startswith("ar")
+    scope = _scope(actor, "stays")
+
+    def name(org: Any) -> str:
+        return str(org.name_ar if arabic and org.name_ar else org.name_en)
+
+    if scope is None:
+        companies = Company.objects.select_related("organization").order_by("organization__name_en")
+        agents = Agent.objects.select_related("organization").order_by("organization__name_en")
+        cities = sorted(set(Port.objects.values_list("city", flat=True)))
+        return FilterChoices(
+            companies=[(c.pk, name(c.organization)) for c in companies],
+            agents=[(a.pk, name(a.organization)) for a in agents],
+            nationalities=_open_nationalities(),
+            cities=[(city, city_label(city)) for city in cities],
+        )
     stays = stays_visible(actor=actor).order_by()
 
     def organizations(field: str) -> list[tuple[int, str]]:

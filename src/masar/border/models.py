@@ -218,11 +218,34 @@ class Stay(models.Model):
         ordering = ["-entered_at", "-id"]
         verbose_name = _("stay")
         indexes = [
-            # The sweep and "due to leave" read open stays by permitted departure.
+            # The sweep and "due to leave" read open stays by permitted departure (the list
+            # in that order, then by entry: ADR 0125).
             models.Index(
-                fields=["permitted_departure"],
+                fields=["permitted_departure", "entered_at", "id"],
                 condition=Q(exited_at__isnull=True),
                 name="stay_open_by_departure",
+            ),
+            # "In the country": open stays, newest entry first, for everyone, a company, an
+            # agent or a nationality; partial, so a stay leaves them when its pilgrim leaves.
+            models.Index(
+                fields=["entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_by_entry",
+            ),
+            models.Index(
+                fields=["company", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_company_entry",
+            ),
+            models.Index(
+                fields=["agent", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_agent_entry",
+            ),
+            models.Index(
+                fields=["nationality", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_nationality_entry",
             ),
             models.Index(fields=["company", "exited_at"]),
             models.Index(fields=["agent", "exited_at"]),

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,6 +38,7 @@ from masar.border.services import (
     escape_notice_file,
 )
 from masar.core.errors import MasarError
+from masar.core.pagination import KeysetPaginator, capped_count
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
 from masar.photos.rendering import portrait_data_uri
@@ -287,7 +287,7 @@ OVERSTAY = "border.overstay"
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return KeysetPaginator(qs, PAGE_SIZE).get_page(request.GET.get("cursor"))
 
 
 def _list_context(request: HttpRequest, actor: User) -> dict[str, Any]:
@@ -327,7 +327,7 @@ def in_country(request: HttpRequest) -> HttpResponse:
     personal_data_read(request, record_type=STAY, ids=[s.pk for s in page])
     context.update(
         page=page,
-        total=qs.count(),
+        total=capped_count(qs),
         group=group,
         groupings=list(lists.GROUPINGS.items()),
         today=lists.kingdom_today(),
@@ -359,7 +359,7 @@ def due_to_leave(request: HttpRequest) -> HttpResponse:
     personal_data_read(request, record_type=STAY, ids=[s.pk for s in page])
     context.update(
         page=page,
-        total=qs.count(),
+        total=capped_count(qs),
         days=days,
         today=today,
         last_day=today + dt.timedelta(days=days - 1),
@@ -421,7 +421,7 @@ def overstays(request: HttpRequest) -> HttpResponse:
     context.update(
         page=page,
         rows=rows,
-        total=qs.count(),
+        total=capped_count(qs),
         status=status,
         statuses=[
             ("open", _("Still in the country")),

@@ -16,6 +16,8 @@ class CoreError(StrEnum):
     ROLE_REQUIRED = "role_required"
     SCOPE_REQUIRED = "scope_required"
     INVALID_DATE = "invalid_date"
+    INVALID_CURSOR = "invalid_cursor"
+    PAGE_OUT_OF_RANGE = "page_out_of_range"
     PDF_UNAVAILABLE = "pdf_unavailable"
     METRICS_FORBIDDEN = "metrics_forbidden"
     JSON_TOO_DEEP = "json_too_deep"

@@ -40,7 +40,12 @@ class AuditEntry(models.Model):
         ordering = ["id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # An organization's trail, newest first, a page at a time (ADR 0125).
+            models.Index(fields=["organization", "id"], name="audit_organization_id_idx"),
+            models.Index(fields=["action", "id"], name="audit_action_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.target_type}:{self.target_id}"

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from masar.accounts.models import User
 from masar.core.errors import MasarError
+from masar.core.pagination import KeysetPaginator
 from masar.core.reads import personal_data_read
 from masar.screening import selectors, services
 from masar.screening.access import is_screening_analyst
@@ -65,7 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if order not in QUEUE_ORDERS:
         order = "score"
     qs = selectors.review_list(actor=actor, status=None if status == "all" else status, order=order)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = KeysetPaginator(qs, 50).get_page(request.GET.get("cursor"))
     personal_data_read(request, record_type=REVIEW, ids=[r.pk for r in page])
     return render(
         request,

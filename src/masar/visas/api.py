@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from masar.accounts.models import User
 from masar.accounts.permissions import MasarPermission
 from masar.accounts.roles import Role
+from masar.applications.models import Application
 from masar.core.api.schema import error_responses
 from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
@@ -278,7 +279,9 @@ class VisaListApi(_Scoped):
         if state := request.query_params.get("status"):
             qs = qs.filter(status=state)
         if application := request.query_params.get("application"):
-            qs = qs.filter(application__number=application)
+            qs = qs.filter(
+                application_id__in=Application.objects.filter(number=application).values("pk")
+            )
         page = self.paginate_queryset(qs)
         personal_data_read(request, record_type=VISA, ids=[v.pk for v in page or []])
         return self.get_paginated_response(VisaOutput(page, many=True).data)

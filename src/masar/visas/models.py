@@ -105,9 +105,13 @@ class Visa(models.Model):
     class Meta:
         ordering = ["-issued_at", "-id"]
         verbose_name = _("e-visa")
+        # Lists read a page in `id` order within the company's or agent's visas, with or
+        # without a status filter (ADR 0125).
         indexes = [
-            models.Index(fields=["company", "status"]),
-            models.Index(fields=["agent", "status"]),
+            models.Index(fields=["company", "status", "id"], name="visa_company_status_id"),
+            models.Index(fields=["company", "id"], name="visa_company_id_idx"),
+            models.Index(fields=["agent", "status", "id"], name="visa_agent_status_id"),
+            models.Index(fields=["agent", "id"], name="visa_agent_id_idx"),
             models.Index(fields=["status", "valid_until"]),
         ]
         constraints = [

@@ -15,6 +15,7 @@ from masar.accounts.models import User
 from masar.accounts.roles import MINISTRY_KINDS, OrganizationKind
 from masar.applications.models import Application
 from masar.applications.states import ApplicationStatus
+from masar.operators.models import Agent, Company
 from masar.seasons.models import SeasonRules
 from masar.visas.models import IssuanceJob, Visa
 
@@ -60,8 +61,12 @@ def decision_queue(actor: User, *, filters: dict[str, Any] | None = None) -> Que
             "company__organization",
             "agent__organization",
         )
-        .annotate(waiting_since=Coalesce("security_decided_at", "screened_at", "submitted_at"))
-        .order_by(F("waiting_since").asc(nulls_first=True), "pk")
+        .annotate(
+            waiting_since=Coalesce(
+                "security_decided_at", "screened_at", "submitted_at", "created_at"
+            )
+        )
+        .order_by("waiting_since", "pk")
     )
 
 
@@ -77,16 +82,26 @@ def visa_list(actor: User) -> QuerySet[Visa]:
     """Visas the actor may read (the access matrix): its company's, its agent's own, or all
     for the ministry roles whose work needs them."""
     org = actor.organization
-    qs = Visa.objects.select_related("application__pilgrim", "season", "company", "agent")
+    qs = Visa.objects.select_related("application__pilgrim", "season", "company", "agent").order_by(
+        "-id"
+    )
     level = access(actor, "visas")
     if level == Access.ALL:
         return qs
     if level == Access.NONE or org is None:
         return qs.none()
+    # The operator's id first: `company_id = x` reads the `(company, ...)` indexes, where a
+    # join through organizations would list every visa before keeping the actor's.
     if org.kind == OrganizationKind.COMPANY:
-        return qs.filter(company__organization_id=org.pk)
+        return qs.filter(
+            company_id__in=list(
+                Company.objects.filter(organization=org).values_list("pk", flat=True)
+            )
+        )
     if org.kind == OrganizationKind.AGENT:
-        return qs.filter(agent__organization_id=org.pk)
+        return qs.filter(
+            agent_id__in=list(Agent.objects.filter(organization=org).values_list("pk", flat=True))
+        )
     return qs.none()
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from masar.accounts.models import User
 from masar.applications.models import Application
 from masar.core.errors import MasarError, NotFound, ValidationFailed
+from masar.core.pagination import KeysetPaginator, capped_count
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
 from masar.core.throttling import TrackAddressThrottle, TrackApplicationThrottle
@@ -186,7 +186,7 @@ def decision_queue(request: HttpRequest) -> HttpResponse:
                 )
             if not summary:
                 return _decision_confirm(request, qs, choice, ids)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = KeysetPaginator(qs, 50).get_page(request.GET.get("cursor"))
     rows = [(app, selectors.waiting_due(app)) for app in page]
     return render(
         request,
@@ -199,7 +199,7 @@ def decision_queue(request: HttpRequest) -> HttpResponse:
             "choice": choice,
             "reasons": RejectionReason.choices,
             "filters": filters,
-            "total": qs.count(),
+            "total": capped_count(qs),
             "stats": selectors.decision_stats(actor),
         },
         status=400 if summary else 200,

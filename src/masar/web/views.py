@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.accounts.roles import OrganizationKind
 from masar.core.errors import MasarError
+from masar.core.pagination import KeysetPaginator
 from masar.core.selectors import audit_list, personal_data_read_list
 from masar.operators import selectors as operator_selectors
 from masar.operators import services as operator_services
@@ -74,7 +74,9 @@ def companies(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(organization__name_en__icontains=q) | qs.filter(
             organization__name_ar__icontains=q
         )
-    page = Paginator(qs.order_by("organization__code"), 25).get_page(request.GET.get("page"))
+    page = KeysetPaginator(qs, 25, ordering=["organization__code"]).get_page(
+        request.GET.get("cursor")
+    )
     htmx = request.headers.get("HX-Request") == "true"
     template = "web/partials/company_rows.html" if htmx else "web/companies.html"
     return render(request, template, {"page": page, "status": status or "", "q": q})
@@ -123,8 +125,8 @@ def agents(request: HttpRequest) -> HttpResponse:
     qs = operator_selectors.agent_list(actor=_actor(request))
     if country := request.GET.get("country", "").strip().upper():
         qs = qs.filter(country=country)
-    page = Paginator(qs.order_by("country", "organization__code"), 25).get_page(
-        request.GET.get("page")
+    page = KeysetPaginator(qs, 25, ordering=["country", "organization__code"]).get_page(
+        request.GET.get("cursor")
     )
     return render(request, "web/agents.html", {"page": page, "country": country})
 
@@ -156,7 +158,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     qs = audit_list(actor=_actor(request)).select_related("organization")
     if action := request.GET.get("action", "").strip():
         qs = qs.filter(action=action)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = KeysetPaginator(qs, 50, ordering=["-id"]).get_page(request.GET.get("cursor"))
     return render(
         request,
         "web/audit.html",

@@ -73,7 +73,9 @@ class ApplicationListApi(_Scoped):
         if (value := params.get("group_id")) is not None:
             qs = qs.filter(group_id=value) if is_whole_number(value) else qs.none()
         if value := params.get("passport_number"):
-            qs = qs.filter(pilgrim__passport_number=value.upper())
+            qs = selectors.applications_by_passport(qs, value)
+        if value := params.get("q"):
+            qs = selectors.application_search(qs, value)
         return qs
 
     @extend_schema(
@@ -81,6 +83,12 @@ class ApplicationListApi(_Scoped):
             OpenApiParameter("status", str, enum=STATUS_CHOICES),
             OpenApiParameter("group_id", int),
             OpenApiParameter("passport_number", str),
+            OpenApiParameter(
+                "q",
+                str,
+                description="An application, passport or visa number (exact), or a part of "
+                "the pilgrim's name (three letters or more).",
+            ),
         ],
         summary="Applications the caller may see",
         operation_id="applications_list",

@@ -7,8 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,13 +17,14 @@ from masar.accounts.models import User
 from masar.applications import disclosure, selectors, services
 from masar.applications.api.applications import APPLICATION
 from masar.applications.forms import PilgrimForm, ReasonForm, add_service_errors
-from masar.applications.models import Application, SavedSearch
+from masar.applications.models import Application, Group, SavedSearch
 from masar.applications.pilgrim_input import FIELDS
 from masar.applications.services import searches
 from masar.applications.services.transitions import transition_allowed
 from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company
 from masar.core.errors import MasarError, Unprocessable
+from masar.core.pagination import KeysetPaginator
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
 from masar.web.case_file import case_file
@@ -41,8 +40,7 @@ def applications(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()[:100]
     qs = application_search(qs, actor=actor, status=status, q=q)
-    ordered = qs.order_by(disclosure.shown_updated_order(actor), "-id")
-    page = Paginator(ordered, 50).get_page(request.GET.get("page"))
+    page = KeysetPaginator(qs, 50, ordering=["-id"]).get_page(request.GET.get("cursor"))
     personal_data_read(request, record_type=APPLICATION, ids=[a.pk for a in page])
     return render(
         request,
@@ -53,7 +51,7 @@ def applications(request: HttpRequest) -> HttpResponse:
             "q": q,
             "statuses": disclosure.status_choices(actor),
             "counts": disclosure.shown_counts(
-                actor, selectors.status_counts(selectors.application_list(actor=actor))
+                actor, selectors.status_counts_capped(selectors.application_list(actor=actor))
             ),
             "can_decide": is_company(actor),
             "reason_form": ReasonForm(),
@@ -67,23 +65,17 @@ def applications(request: HttpRequest) -> HttpResponse:
 
 def application_search(qs: Any, *, actor: User, status: str = "", q: str = "") -> Any:
     """A list filtered by status (as the reader sees statuses: `under_review` for the
-    submitting side) and by what the clerk typed: an application or passport number
-    (exact), a group number, or part of the pilgrim's name or the group's name."""
+    submitting side) and by what the clerk typed: an application, passport or visa number
+    or part of a pilgrim's name (`selectors.application_search`, on indexes), a group's
+    number, or part of a group's name (the groups table is small)."""
     if status:
         qs = qs.filter(status__in=disclosure.status_filter(actor, status))
     if q:
-        upper = q.upper()
-        match = (
-            Q(number=upper)
-            | Q(pilgrim__passport_number=upper)
-            | Q(pilgrim__surname__icontains=q)
-            | Q(pilgrim__given_names__icontains=q)
-            | Q(pilgrim__native_name__icontains=q)
-            | Q(group__name__icontains=q)
-        )
+        found = selectors.application_search(qs, q)
+        groups = Group.objects.filter(name__icontains=q).values("pk")
         if is_whole_number(q):
-            match |= Q(group_id=int(q))
-        qs = qs.filter(match)
+            groups = groups.union(Group.objects.filter(pk=int(q)).values("pk"))
+        qs = found | qs.filter(group_id__in=groups)
     return qs
 
 

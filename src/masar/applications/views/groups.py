@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +23,7 @@ from masar.applications.states import ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company, is_htmx
 from masar.core.dates import riyadh_today
 from masar.core.errors import MasarError
+from masar.core.pagination import KeysetPaginator
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
 from masar.documents import MRZFormatError, parse_mrz
@@ -34,7 +34,10 @@ from masar.seasons.models import Season
 @login_required
 def groups(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    page = Paginator(selectors.group_list(actor=actor), 25).get_page(request.GET.get("page"))
+    page = KeysetPaginator(selectors.group_list(actor=actor), 25).get_page(
+        request.GET.get("cursor")
+    )
+    page.object_list = selectors.groups_with_counts(page.object_list)
     return render(
         request, "applications/groups.html", {"page": page, "can_create": is_agent(actor)}
     )
@@ -124,7 +127,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     status = request.GET.get("status", "")
     if status:
         apps = apps.filter(status__in=disclosure.status_filter(actor, status))
-    page = Paginator(apps.order_by("id"), 50).get_page(request.GET.get("page"))
+    page = KeysetPaginator(apps, 50, ordering=["id"]).get_page(request.GET.get("cursor"))
     personal_data_read(request, record_type=APPLICATION, ids=[a.pk for a in page])
     refused = []
     if result is not None and result.refused:
@@ -140,7 +143,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "statuses": disclosure.status_choices(actor),
             "counts": disclosure.shown_counts(
                 actor,
-                selectors.status_counts(
+                selectors.status_counts_capped(
                     selectors.application_list(actor=actor).filter(group=group)
                 ),
             ),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0003_application_fewer_indexes'),
+        ('applications', '0004_list_indexes_and_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

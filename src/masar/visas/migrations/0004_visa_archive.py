@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0003_application_fewer_indexes'),
-        ('visas', '0002_visa_indexes_for_bulk_writes'),
+        ('visas', '0003_list_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

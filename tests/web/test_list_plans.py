@@ -1,0 +1,168 @@
+"""PostgreSQL only: the main list queries read an index that holds their filter and their
+order, so that a page costs its rows whatever the table's size.
+
+Each query's plan is read with sequential scans and explicit sorts priced out of reach
+(`enable_seqscan`, `enable_sort` off): the planner still chooses them when no index can
+serve the query, so a plan with a `Seq Scan` of the listed table or a `Sort` node means that
+the index the list relies on is missing or does not match."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from masar.applications import selectors as app_selectors
+from masar.applications.models import Pilgrim
+from masar.border import lists
+from masar.core.pagination import KeysetPaginator, after, capped_count, sort_key
+from masar.core.selectors import audit_list
+from masar.visas import selectors as visa_selectors
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def _nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [plan]
+    for child in plan.get("Plans", []):
+        found += _nodes(child)
+    return found
+
+
+def _plan(qs: QuerySet[Any]) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+    return _nodes(json.loads(qs.explain(format="json"))[0]["Plan"])
+
+
+def _page(qs: QuerySet[Any], *, deep: list[Any] | None = None) -> QuerySet[Any]:
+    """The query of a page: the first one, or the one after the sort key values `deep`."""
+    key = sort_key(qs)
+    if deep is not None:
+        qs = qs.filter(after(key, deep))
+    return qs.order_by(*key)[:51]
+
+
+def _uses(plan: list[dict[str, Any]], table: str, *indexes: str) -> None:
+    """No sort, no sequential scan of `table`, and one of `indexes` read (with a status
+    filter on an empty table the planner may take the scope's `(x, id)` index and filter:
+    both hold the order; with a season's statistics it takes `(x, status, id)`)."""
+    types = [n["Node Type"] for n in plan]
+    assert "Sort" not in types, types
+    assert not [n for n in plan if n["Node Type"] == "Seq Scan" and n["Relation Name"] == table]
+    assert set(indexes) & {n.get("Index Name") for n in plan}, plan
+
+
+@pytest.fixture
+def on_pg(on_postgres: bool) -> None:
+    assert on_postgres
+
+
+def test_application_lists_read_their_scope_index(
+    on_pg: None, agent_staff: Any, company_staff: Any, visa_officer: Any, agent: Any
+) -> None:
+    mine = app_selectors.application_list(actor=agent_staff)
+    _uses(_plan(_page(mine)), "applications_application", "application_agent_id_idx")
+    _uses(_plan(_page(mine, deep=[12345])), "applications_application", "application_agent_id_idx")
+    _uses(
+        _plan(_page(mine.filter(status="issued"))),
+        "applications_application",
+        "application_agent_status_id",
+        "application_agent_id_idx",
+    )
+    company = app_selectors.application_list(actor=company_staff)
+    _uses(_plan(_page(company)), "applications_application", "application_company_id_idx")
+    _uses(
+        _plan(_page(company.filter(status="entered"))),
+        "applications_application",
+        "application_company_status_id",
+        "application_company_id_idx",
+    )
+    everyone = app_selectors.application_list(actor=visa_officer)
+    _uses(_plan(_page(everyone)), "applications_application", "applications_application_pkey")
+    _uses(
+        _plan(_page(everyone.filter(status="decision"))),
+        "applications_application",
+        "application_status_id_idx",
+        "applications_application_pkey",
+    )
+    _uses(
+        _plan(_page(everyone.filter(group_id=7).order_by("id"))),
+        "applications_application",
+        "application_group_id_idx",
+    )
+
+
+def test_capped_counts_read_the_index_only(on_pg: None, agent_staff: Any) -> None:
+    mine = app_selectors.application_list(actor=agent_staff).filter(status="issued")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    capped = mine.order_by()[:10_001]
+    plan = _nodes(json.loads(capped.explain(format="json"))[0]["Plan"])
+    assert {n.get("Index Name") for n in plan} & {
+        "application_agent_status_id",
+        "application_agent_id_idx",
+    }
+    assert "Seq Scan" not in {n["Node Type"] for n in plan}
+    assert capped_count(mine).value == 0
+
+
+def test_searches_read_the_key_and_name_indexes(on_pg: None) -> None:
+    passport = Pilgrim.objects.filter(passport_number="X12345678").values("pk")
+    _uses(_plan(passport), "applications_pilgrim", "pilgrim_passport_idx")
+    names = Pilgrim.objects.filter(surname__icontains="rahm").values("pk")
+    plan = _plan(names)
+    assert "pilgrim_surname_search" in {n.get("Index Name") for n in plan}, plan
+
+
+def test_visa_lists_read_their_scope_index(
+    on_pg: None, company_staff: Any, agent_staff: Any
+) -> None:
+    _uses(
+        _plan(_page(visa_selectors.visa_list(company_staff))), "visas_visa", "visa_company_id_idx"
+    )
+    _uses(
+        _plan(_page(visa_selectors.visa_list(agent_staff).filter(status="valid"))),
+        "visas_visa",
+        "visa_agent_status_id",
+        "visa_agent_id_idx",
+    )
+
+
+def test_border_lists_read_the_open_stay_indexes(
+    on_pg: None, security_analyst: Any, company_staff: Any
+) -> None:
+    everyone = lists.in_country(actor=security_analyst)
+    _uses(_plan(_page(everyone)), "border_stay", "stay_open_by_entry")
+    deep = [timezone.now() - dt.timedelta(days=3), 999]
+    _uses(_plan(_page(everyone, deep=deep)), "border_stay", "stay_open_by_entry")
+    by_nationality = lists.in_country(
+        actor=security_analyst, filters=lists.ListFilters(nationality="IDN")
+    )
+    _uses(_plan(_page(by_nationality)), "border_stay", "stay_open_nationality_entry")
+    company = lists.in_country(actor=company_staff)
+    _uses(_plan(_page(company)), "border_stay", "stay_open_company_entry")
+    due = lists.due_to_leave(actor=security_analyst, days=7)
+    _uses(_plan(_page(due)), "border_stay", "stay_open_by_departure")
+
+
+def test_the_audit_trail_of_an_organization_reads_its_index(
+    on_pg: None, company_staff: Any
+) -> None:
+    _uses(
+        _plan(_page(audit_list(actor=company_staff))),
+        "core_auditentry",
+        "audit_organization_id_idx",
+    )
+
+
+def test_a_keyset_page_reads_no_more_than_its_rows(on_pg: None, visa_officer: Any) -> None:
+    page = KeysetPaginator(app_selectors.application_list(actor=visa_officer), 50).page(None)
+    assert list(page) == []
+    assert not page.has_next()
