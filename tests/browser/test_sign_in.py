@@ -45,4 +45,5 @@ def test_language_switch_to_english_and_back(page, company_staff, company):
 
 def test_wrong_password_shows_an_error(page, company_staff):
     sign_in(page, company_staff.username, password="wrong")
+    page.wait_for_selector("[role=alert]")  # the click does not wait for the answer
     assert page.locator("[role=alert]").count() == 1
