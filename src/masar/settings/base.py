@@ -115,6 +115,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend with PostgreSQL's integer ranges (masar/core/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "masar.core.sqlite"
     # WAL lets the worker and the web process write without "database is locked" errors,
     # and IMMEDIATE transactions take the write lock up front instead of failing mid-way.
     DATABASES["default"]["OPTIONS"] = {
