@@ -116,7 +116,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend with PostgreSQL's integer ranges (masar/core/sqlite/base.py).
+    # Its test database stays in memory, one per process (named, since test runners
+    # recognise only Django's own engine path).
     DATABASES["default"]["ENGINE"] = "masar.core.sqlite"
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     # WAL lets the worker and the web process write without "database is locked" errors,
     # and IMMEDIATE transactions take the write lock up front instead of failing mid-way.
     DATABASES["default"]["OPTIONS"] = {
