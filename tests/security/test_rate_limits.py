@@ -30,7 +30,7 @@ def _fresh_counters() -> Any:
 
 
 @pytest.fixture
-def rates(settings: Any) -> Any:
+def rates(settings: Any, throttle_window_start: None) -> Any:
     def set_rates(**values: str) -> None:
         settings.MASAR_THROTTLE_RATES = {**settings.MASAR_THROTTLE_RATES, **values}
 

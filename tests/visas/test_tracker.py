@@ -96,7 +96,7 @@ def test_the_pilgrim_downloads_the_visa_with_the_pair(api: Any, issued: Any) -> 
     assert wrong.status_code == 404
 
 
-def test_the_tracker_is_rate_limited(api: Any, issued: Any) -> None:
+def test_the_tracker_is_rate_limited(api: Any, issued: Any, throttle_window_start: None) -> None:
     issued()
     client = api(None)
     codes = [
