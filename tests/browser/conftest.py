@@ -64,6 +64,15 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
+def language_context(browser: Any, live_server: Any, language: str, **options: Any) -> Any:
+    """A browser context that reads the site in `language` ("ar" or "en"): the browser's
+    locale and Masar's language cookie both set."""
+    locale = "ar-SA" if language == "ar" else "en-GB"
+    context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    return context
+
+
 def sign_in(page: Any, username: str, password: str = "masar-test-pw") -> None:
     page.goto("/login/")
     page.fill("#id_username", username)

@@ -10,7 +10,7 @@ import pytest
 
 from masar.compliance.models import Violation
 from tests.browser.axe import axe_violations, screenshot
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import language_context, sign_in
 from tests.compliance import conftest as compliance_fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,9 +42,7 @@ def test_the_inspector_raises_a_violation_from_the_work_queue(
     language: str,
 ) -> None:
     overstay(2, 1)
-    locale = "ar-SA" if language == "ar" else "en-GB"
-    context = browser.new_context(base_url=live_server.url, locale=locale)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    context = language_context(browser, live_server, language)
     try:
         page = context.new_page()
         page.set_default_timeout(20_000)

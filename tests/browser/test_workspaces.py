@@ -20,7 +20,7 @@ import pytest
 from masar.applications.models import Application
 from masar.applications.services import application_submit
 from tests.browser.axe import axe_violations, screenshot
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import language_context, sign_in
 from tests.visas import conftest as visas_fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,13 +35,6 @@ in_decision = visas_fixtures.in_decision
 issued = visas_fixtures.issued
 
 
-def _context(browser: Any, live_server: Any, language: str) -> Any:
-    locale = "ar-SA" if language == "ar" else "en-GB"
-    context = browser.new_context(base_url=live_server.url, locale=locale, accept_downloads=True)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    return context
-
-
 def _clean(page: Any) -> None:
     assert axe_violations(page) == [], page.url
 
@@ -51,7 +44,7 @@ def test_the_agent_finds_and_downloads_the_groups_visas(
     browser: Any, live_server: Any, issued: Any, agent_staff: Any, language: str
 ) -> None:
     first, second = issued(), issued()
-    context = _context(browser, live_server, language)
+    context = language_context(browser, live_server, language, accept_downloads=True)
     try:
         page = context.new_page()
         page.set_default_timeout(20_000)
@@ -88,7 +81,7 @@ def test_the_consul_decides_from_the_case_file(
     browser: Any, live_server: Any, in_decision: Any, visa_officer: Any, language: str
 ) -> None:
     app = in_decision()
-    context = _context(browser, live_server, language)
+    context = language_context(browser, live_server, language, accept_downloads=True)
     try:
         page = context.new_page()
         page.set_default_timeout(20_000)
@@ -133,7 +126,7 @@ def test_the_company_clerk_approves_the_page(
     apps = [make_draft() for _ in range(2)]
     for app in apps:
         application_submit(actor=agent_staff, application=app)
-    context = _context(browser, live_server, language)
+    context = language_context(browser, live_server, language, accept_downloads=True)
     try:
         page = context.new_page()
         page.set_default_timeout(20_000)

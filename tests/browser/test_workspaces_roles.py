@@ -29,7 +29,7 @@ from masar.screening.tasks import screen_application
 from masar.training.models import AttendanceRecord, Enrolment
 from tests.border.test_lists import make_port
 from tests.browser.axe import axe_violations, screenshot
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import language_context, sign_in
 from tests.factories import UserFactory
 from tests.reporting import conftest as reporting_fixtures
 from tests.screening.factories import make_watchlist
@@ -51,13 +51,6 @@ rseason = reporting_fixtures.rseason
 ports = reporting_fixtures.ports
 record = reporting_fixtures.record
 recorded = reporting_fixtures.recorded
-
-
-def _context(browser: Any, live_server: Any, language: str) -> Any:
-    locale = "ar-SA" if language == "ar" else "en-GB"
-    context = browser.new_context(base_url=live_server.url, locale=locale)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    return context
 
 
 def _clean(page: Any) -> None:
@@ -101,7 +94,7 @@ def test_the_security_analyst_clears_the_waiting_referral(
     screen_application.call(application_id=app.pk)
     assert Application.objects.get(pk=app.pk).status == "referred"
     review = Review.objects.get(application_id=app.pk)
-    context = _context(browser, live_server, language)
+    context = language_context(browser, live_server, language)
     try:
         page = context.new_page()
         _home(page, security_analyst.username, language)
@@ -143,7 +136,7 @@ def test_the_border_officer_records_the_entry(
 ) -> None:
     PortAssignment.objects.create(user=border_officer, port=make_port("JED", "Jeddah"))
     visa = issued()
-    context = _context(browser, live_server, language)
+    context = language_context(browser, live_server, language)
     try:
         page = context.new_page()
         _home(page, border_officer.username, language)
@@ -189,7 +182,7 @@ def test_the_trainer_records_attendance_and_a_score(
         ends_on=today,
     )
     enrolment = EnrolmentFactory(session=session, person=company_staff)
-    context = _context(browser, live_server, language)
+    context = language_context(browser, live_server, language)
     try:
         page = context.new_page()
         _home(page, trainer.username, language)
@@ -226,7 +219,7 @@ def test_the_ministry_analyst_reads_the_dashboard(
     browser: Any, live_server: Any, recorded: Any, ministry_analyst: Any, language: str
 ) -> None:
     indicators_refresh(season=recorded["season"])
-    context = _context(browser, live_server, language)
+    context = language_context(browser, live_server, language)
     try:
         page = context.new_page()
         _home(page, ministry_analyst.username, language)
