@@ -17,7 +17,7 @@ PYTHON_BIN ?= $(shell for c in python3.13 python3.12 python3 $$HOME/.pyenv/versi
 	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: help venv install print-python system-check run test test-fast test-postgres lint format typecheck openapi openapi-check bench bench-quick lock upgrade clean
+.PHONY: help venv install print-python system-check run test test-fast test-postgres lint format typecheck openapi openapi-check messages bench bench-quick lock upgrade clean
 
 help:
 	@echo "make run    - install, migrate, load the demo season, serve on http://127.0.0.1:8000"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench  - the benchmarks (full size; BENCH_ARGS=--quick for small)"
 	@echo "make lock   - re-pin the lock files after a change to pyproject.toml (make upgrade: newest releases)"
 	@echo "make openapi - regenerate docs/openapi.json (refuses unrecorded breaking changes)"
+	@echo "make messages - regenerate and compile every translation catalogue (project and apps)"
 
 # The venv is made anew whenever the lock or pyproject.toml changes, and holds exactly the
 # lock: pinned, hash-checked, no resolver at install time.
@@ -84,6 +85,11 @@ typecheck: $(STAMP)
 # The committed API contract (docs/api-changelog.md says when a breaking change may land).
 openapi: $(STAMP)
 	$(MASAR) openapi --write
+
+# Every catalogue (src/masar/locale and each app's locale) from the marked strings, then
+# the .mo files: masar/core/catalogues.py says which keywords and roots.
+messages: $(STAMP)
+	$(MASAR) messages
 
 openapi-check: $(STAMP)
 	$(MASAR) openapi --check $(if $(BASE_REF),--base-ref $(BASE_REF))

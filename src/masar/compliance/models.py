@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from masar.operators.models import Agent, Company
 from masar.seasons.models import Season
@@ -304,7 +305,7 @@ LADDER = [
 
 
 class PenaltyStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("penalty", "Active")
     LIFTED = "lifted", _("Lifted")
     CANCELLED = "cancelled", _("Cancelled on appeal")
 
@@ -498,7 +499,7 @@ class GuaranteeEntry(models.Model):
 
 
 class AppealStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("appeal", "Pending")
     UPHELD = "upheld", _("Upheld")
     REDUCED = "reduced", _("Reduced")
     CANCELLED = "cancelled", _("Cancelled")

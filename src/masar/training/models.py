@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from masar.accounts.roles import Role
 
@@ -179,7 +180,7 @@ class EnrolmentStatus(models.TextChoices):
     WAITLISTED = "waitlisted", _("On the waiting list")
     ENROLLED = "enrolled", _("Enrolled")
     CANCELLED = "cancelled", _("Cancelled")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", pgettext_lazy("enrolment", "Completed")
     NOT_COMPLETED = "not_completed", _("Not completed")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from masar.applications import disclosure
 from masar.applications.models import Application
@@ -23,14 +23,14 @@ from masar.visas.models import Visa
 # times the security review: whoever knows the number and the passport (the agent too)
 # sees it as "under review by the authorities" only (`masar.applications.disclosure`).
 STEPS: tuple[tuple[str, Any], ...] = (
-    ("submitted_at", _lazy("Submitted by the agent")),
-    ("company_decided_at", _lazy("Decided by the Umrah company")),
-    ("decided_at", _lazy("Consular decision")),
-    ("issued_at", _lazy("E-visa issued")),
-    ("entered_at", _lazy("Entered the kingdom")),
-    ("departed_at", _lazy("Departed")),
-    ("ended_at", _lazy("Visa ended")),
-    ("withdrawn_at", _lazy("Withdrawn")),
+    ("submitted_at", gettext_lazy("Submitted by the agent")),
+    ("company_decided_at", gettext_lazy("Decided by the Umrah company")),
+    ("decided_at", gettext_lazy("Consular decision")),
+    ("issued_at", gettext_lazy("E-visa issued")),
+    ("entered_at", gettext_lazy("Entered the kingdom")),
+    ("departed_at", gettext_lazy("Departed")),
+    ("ended_at", gettext_lazy("Visa ended")),
+    ("withdrawn_at", gettext_lazy("Withdrawn")),
 )
 
 

@@ -15,7 +15,7 @@ from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from masar.accounts.models import User
 from masar.applications.disclosure import (
@@ -404,12 +404,21 @@ def _refuse_while_importing(group: Group) -> None:
 
 
 _NO_QUOTA = {
-    QuotaHolder.COMPANY: ("quota_company", _lazy("The company has no quota in this season.")),
-    QuotaHolder.AGENT: ("quota_agent", _lazy("The agent has no quota in this season.")),
+    QuotaHolder.COMPANY: (
+        "quota_company",
+        gettext_lazy("The company has no quota in this season."),
+    ),
+    QuotaHolder.AGENT: ("quota_agent", gettext_lazy("The agent has no quota in this season.")),
 }
 _QUOTA_FULL = {
-    QuotaHolder.COMPANY: ("quota_company", _lazy("The company's quota for the season is used up.")),
-    QuotaHolder.AGENT: ("quota_agent", _lazy("The agent's quota for the season is used up.")),
+    QuotaHolder.COMPANY: (
+        "quota_company",
+        gettext_lazy("The company's quota for the season is used up."),
+    ),
+    QuotaHolder.AGENT: (
+        "quota_agent",
+        gettext_lazy("The agent's quota for the season is used up."),
+    ),
 }
 
 

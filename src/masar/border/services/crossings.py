@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from masar.accounts.models import User
 from masar.accounts.roles import OrganizationKind, Role
@@ -73,18 +73,20 @@ MAX_BATCH = 1000
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 REFUSAL_MESSAGES: dict[str, Any] = {
-    RefusalCode.NO_VISA: _lazy("No visa was found for this passport or seal."),
-    RefusalCode.VISA_LAPSED: _lazy("The visa lapsed: it was not used for entry in time."),
-    RefusalCode.VISA_REVOKED: _lazy("The visa was revoked."),
-    RefusalCode.VISA_EXPIRED: _lazy("The visa has expired."),
-    RefusalCode.SEAL_INVALID: _lazy("The visa seal is not valid (signature or format)."),
-    RefusalCode.MRZ_INVALID: _lazy("The passport MRZ could not be read."),
-    RefusalCode.PASSPORT_MISMATCH: _lazy("The visa belongs to another passport."),
-    RefusalCode.OUTSIDE_ENTRY_WINDOW: _lazy("Outside the season's entry window."),
-    RefusalCode.ALREADY_INSIDE: _lazy("The pilgrim is already inside the kingdom."),
-    RefusalCode.NOT_INSIDE: _lazy("The pilgrim has no recorded entry to leave from."),
-    RefusalCode.ALREADY_DEPARTED: _lazy("The pilgrim has already departed on this visa."),
-    RefusalCode.APPLICATION_NOT_ISSUED: _lazy("The application does not hold an issued visa."),
+    RefusalCode.NO_VISA: gettext_lazy("No visa was found for this passport or seal."),
+    RefusalCode.VISA_LAPSED: gettext_lazy("The visa lapsed: it was not used for entry in time."),
+    RefusalCode.VISA_REVOKED: gettext_lazy("The visa was revoked."),
+    RefusalCode.VISA_EXPIRED: gettext_lazy("The visa has expired."),
+    RefusalCode.SEAL_INVALID: gettext_lazy("The visa seal is not valid (signature or format)."),
+    RefusalCode.MRZ_INVALID: gettext_lazy("The passport MRZ could not be read."),
+    RefusalCode.PASSPORT_MISMATCH: gettext_lazy("The visa belongs to another passport."),
+    RefusalCode.OUTSIDE_ENTRY_WINDOW: gettext_lazy("Outside the season's entry window."),
+    RefusalCode.ALREADY_INSIDE: gettext_lazy("The pilgrim is already inside the kingdom."),
+    RefusalCode.NOT_INSIDE: gettext_lazy("The pilgrim has no recorded entry to leave from."),
+    RefusalCode.ALREADY_DEPARTED: gettext_lazy("The pilgrim has already departed on this visa."),
+    RefusalCode.APPLICATION_NOT_ISSUED: gettext_lazy(
+        "The application does not hold an issued visa."
+    ),
 }
 
 
