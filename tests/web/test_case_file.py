@@ -28,6 +28,8 @@ in_decision = visas_fixtures.in_decision
 issued = visas_fixtures.issued
 
 EVIDENCE = "Possible match in security screening: 2 hit(s) to review (R-1)."
+# The reason screening stores, as the case file reads it (plural, the page's language).
+EVIDENCE_SHOWN = "Possible match in security screening: 2 hits to review (R-1)."
 
 
 def signed_in(user: Any, language: str = "en") -> Client:
@@ -91,8 +93,9 @@ def test_screening_reasons_are_for_the_ministries_only(
         assert "Referred for security review" not in html
         assert "Under review by the authorities" in html
         assert EVIDENCE not in html and "hit(s)" not in html
+        assert EVIDENCE_SHOWN not in html and "hits to review" not in html
         assert 'id="screening-h"' not in html
     for ministry in (security_analyst, visa_officer):
         html = signed_in(ministry).get(f"/applications/{app.pk}/").content.decode()
         assert "<strong>Referred for security review</strong>" in html
-        assert EVIDENCE in html and 'id="screening-h"' in html
+        assert EVIDENCE_SHOWN in html and 'id="screening-h"' in html

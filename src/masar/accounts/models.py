@@ -7,6 +7,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from masar.accounts.roles import MINISTRY_KINDS, OrganizationKind, Role
@@ -64,8 +65,12 @@ class User(AbstractUser):
     def is_ministry_staff(self) -> bool:
         return self.organization is not None and self.organization.is_ministry
 
-    def display_name(self) -> str:
-        return self.get_full_name() or self.username
+    def display_name(self, language: str | None = None) -> str:
+        """The person's name in the page's language: the Arabic name on Arabic pages."""
+        language = language or get_language() or "ar"
+        if language.startswith("ar") and self.full_name_ar:
+            return self.full_name_ar
+        return self.get_full_name() or self.full_name_ar or self.username
 
 
 class Membership(models.Model):

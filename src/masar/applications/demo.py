@@ -150,12 +150,17 @@ NAMES: dict[str, dict[str, Any]] = {
     },
 }
 DEFAULT_NAMES = NAMES["IDN"]
+# Returns are written by the Umrah company's staff, in Arabic.
 RETURN_REASONS = [
-    "The hotel contract does not cover the last two nights.",
-    "The passport photo page is unreadable; scan it again.",
-    "The vaccination certificate is missing.",
-    "Please confirm the return flight date with the airline.",
+    "عقد الفندق لا يغطي الليلتين الأخيرتين.",
+    "صفحة بيانات الجواز غير مقروءة، يرجى إعادة مسحها ضوئيًا.",
+    "شهادة التطعيم غير مرفقة.",
+    "يرجى تأكيد موعد رحلة العودة مع شركة الطيران.",
 ]
+# The package the Saudi company sells: hotels and transport by their Arabic names.
+MAKKAH_HOTELS = ["فندق دار التوحيد", "برج الصفوة", "فندق مكة كلوك رويال"]
+MADINAH_HOTELS = ["فندق طيبة فرونت", "فندق دار الهجرة", "فندق أنوار المدينة"]
+GROUND_TRANSPORT = ["حافلات سابتكو", "قطار الحرمين ثم الحافلات"]
 PILGRIMS_PER_AGENT = (35, 70)
 PORTS = ["JED", "MED", "TIF", "YNB"]
 
@@ -242,11 +247,11 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any = None) ->
             name=f"{agent.organization.name_en.split(' Hajj')[0]} — {arrival:%d %b}",
             reference=f"G{rng.randint(100, 999)}",
             hotel_contract_number=f"HC-{season.hijri_year}-{rng.randint(10000, 99999)}",
-            makkah_hotel=rng.choice(["Dar Al Tawhid", "Al Safwah Tower", "Makkah Clock Royal"]),
+            makkah_hotel=rng.choice(MAKKAH_HOTELS),
             makkah_nights=makkah,
-            madinah_hotel=rng.choice(["Taiba Front", "Dar Al Hijra", "Anwar Al Madinah"]),
+            madinah_hotel=rng.choice(MADINAH_HOTELS),
             madinah_nights=madinah,
-            ground_transport=rng.choice(["SAPTCO coach", "Haramain train and coach"]),
+            ground_transport=rng.choice(GROUND_TRANSPORT),
             arrival_flight=f"{airline} {rng.randint(100, 999)}",
             arrival_port=rng.choice(PORTS[:2]),
             arrival_date=arrival,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 TRANSITION_LABELS: dict[str, Promise] = {
     "submit": _("Submitted to the company"),
@@ -31,3 +34,29 @@ SCREENING_STEPS = frozenset({"refer", "referral_clear", "referral_reject"})
 def transition_label(name: str) -> str:
     label = TRANSITION_LABELS.get(name)
     return str(label) if label is not None else name.replace("_", " ")
+
+
+#: Reasons the system writes on a step, stored in English for the record (screening's
+#: referral and clearance): shown in the page's language.
+_REFERRAL = re.compile(
+    r"^Possible match in security screening: (?P<n>\d+) hit\(s\) to review \((?P<ref>[^)]*)\)\.$"
+)
+_SYSTEM_REASONS: dict[str, Promise] = {
+    "Cleared by security review.": _("Cleared by security review."),
+}
+
+
+def reason_text(reason: str) -> str:
+    """A step's or a status's reason as a person reads it: the system's own reasons in the
+    page's language, a reason a person typed as typed."""
+    fixed = _SYSTEM_REASONS.get(reason)
+    if fixed is not None:
+        return str(fixed)
+    if match := _REFERRAL.match(reason):
+        n = int(match["n"])
+        return ngettext(
+            "Possible match in security screening: %(n)d hit to review (%(ref)s).",
+            "Possible match in security screening: %(n)d hits to review (%(ref)s).",
+            n,
+        ) % {"n": n, "ref": match["ref"]}
+    return reason

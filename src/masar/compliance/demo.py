@@ -71,8 +71,8 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[s
             company=target,
             violation_type="services_not_delivered",
             occurred_on=timezone.localdate(),
-            description="Hotel in Makkah 1.8 km from the Haram instead of the 500 m in the "
-            "package (inspection visit).",
+            description="سكن الحجاج في مكة على بعد 1.8 كم من الحرم بدلًا من 500 م المنصوص "
+            "عليها في الباقة (زيارة تفتيشية).",
         )
         manual = violation.number
         staff = User.objects.filter(
@@ -82,8 +82,8 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[s
             appeal_file(
                 actor=staff,
                 violation=violation,
-                statement="The pilgrims were moved to the 500 m hotel on the second night; "
-                "the hotel's invoices are attached.",
+                statement="نُقل المعتمرون إلى الفندق الواقع على بعد 500 م في الليلة الثانية، "
+                "ومرفق فواتير الفندق.",
             )
     today = timezone.localdate()
     year, quarter = today.year, (today.month - 1) // 3 + 1

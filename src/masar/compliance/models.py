@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -310,6 +311,10 @@ class PenaltyStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled on appeal")
 
 
+#: The reason the ladder gives for a step it takes.
+LADDER_REASON = _("%(step)s: overstay rate %(rate)s%%, %(points)d points")
+
+
 class Penalty(models.Model):
     """One step of the ladder taken against a company (or a bar on one of its agents)."""
 
@@ -356,6 +361,20 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} of {self.company_id}"
+
+    def reason_text(self) -> str:
+        """The reason in the page's language. The ladder's own reason (step, rate, points)
+        is stored in English for the record and written again from the figures it keeps;
+        a reason an officer typed is shown as typed."""
+        rate, points = self.trigger.get("rate_pct"), self.trigger.get("points")
+        if rate is None or points is None:
+            return self.reason
+        figures = {"rate": rate, "points": points}
+        with translation.override("en"):
+            english = LADDER_REASON % {"step": PenaltyStep(self.step).label, **figures}
+        if self.reason != english:
+            return self.reason
+        return str(LADDER_REASON) % {"step": PenaltyStep(self.step).label, **figures}
 
 
 class NoticeKind(models.TextChoices):

@@ -36,21 +36,69 @@ MINISTRIES = [
     ("moi", OrganizationKind.MOI, "Ministry of Interior", "وزارة الداخلية"),
 ]
 
-# username, organization code, roles, description
-DEMO_USERS: list[tuple[str, str, list[str], str]] = [
-    ("hajj.licensing", "mohu", [Role.LICENSING_OFFICER], "Licensing officer, MoHU"),
-    ("hajj.supervisor", "mohu", [Role.SUPERVISOR, Role.LICENSING_OFFICER], "Supervisor, MoHU"),
-    ("hajj.analyst", "mohu", [Role.ANALYST], "Analyst, MoHU"),
-    ("hajj.trainer", "mohu", [Role.TRAINER], "Trainer, MoHU"),
-    ("hajj.inspector", "mohu", [Role.INSPECTOR], "Compliance inspector, MoHU"),
-    ("mofa.visa", "mofa", [Role.VISA_OFFICER], "Visa officer, MoFA"),
-    ("mofa.supervisor", "mofa", [Role.SUPERVISOR, Role.VISA_OFFICER], "Consular supervisor, MoFA"),
-    ("moi.security", "moi", [Role.SECURITY_ANALYST], "Security analyst, MoI"),
-    ("border.jed", "moi", [Role.BORDER_OFFICER], "Border officer, Jeddah (KAIA)"),
-    ("border.med", "moi", [Role.BORDER_OFFICER], "Border officer, Madinah (PMIA)"),
-    ("moi.analyst", "moi", [Role.ANALYST], "Analyst, MoI"),
-    ("moi.supervisor", "moi", [Role.SUPERVISOR], "Supervisor, MoI ports"),
+# username, organization code, roles, name (English), name (Arabic): the people of the
+# ministries, as they appear on their pages.
+DEMO_USERS: list[tuple[str, str, list[str], str, str]] = [
+    ("hajj.licensing", "mohu", [Role.LICENSING_OFFICER], "Saad Al-Otaibi", "سعد العتيبي"),
+    (
+        "hajj.supervisor",
+        "mohu",
+        [Role.SUPERVISOR, Role.LICENSING_OFFICER],
+        "Nourah Al-Shehri",
+        "نورة الشهري",
+    ),
+    ("hajj.analyst", "mohu", [Role.ANALYST], "Khalid Al-Zahrani", "خالد الزهراني"),
+    ("hajj.trainer", "mohu", [Role.TRAINER], "Huda Al-Ghamdi", "هدى الغامدي"),
+    ("hajj.inspector", "mohu", [Role.INSPECTOR], "Majed Al-Harbi", "ماجد الحربي"),
+    ("mofa.visa", "mofa", [Role.VISA_OFFICER], "Reem Al-Dosari", "ريم الدوسري"),
+    (
+        "mofa.supervisor",
+        "mofa",
+        [Role.SUPERVISOR, Role.VISA_OFFICER],
+        "Abdulrahman Al-Shammari",
+        "عبدالرحمن الشمري",
+    ),
+    ("moi.security", "moi", [Role.SECURITY_ANALYST], "Fahd Al-Qahtani", "فهد القحطاني"),
+    ("border.jed", "moi", [Role.BORDER_OFFICER], "Turki Al-Malki", "تركي المالكي"),
+    ("border.med", "moi", [Role.BORDER_OFFICER], "Yasser Al-Juhani", "ياسر الجهني"),
+    ("moi.analyst", "moi", [Role.ANALYST], "Lama Al-Subaie", "لمى السبيعي"),
+    ("moi.supervisor", "moi", [Role.SUPERVISOR], "Nasser Al-Mutairi", "ناصر المطيري"),
 ]
+
+#: The staff of the Umrah companies (taken in turn).
+COMPANY_STAFF_NAMES = [
+    ("Ahmed Al-Harthi", "أحمد الحارثي"),
+    ("Mona Al-Qurashi", "منى القرشي"),
+    ("Omar Bakhsh", "عمر بخش"),
+    ("Abeer Al-Sulami", "عبير السلمي"),
+    ("Hatem Al-Ahmadi", "حاتم الأحمدي"),
+    ("Wafa Al-Luhaibi", "وفاء اللهيبي"),
+    ("Bandar Al-Thaqafi", "بندر الثقفي"),
+    ("Samar Felemban", "سمر فلمبان"),
+    ("Mishal Al-Saadi", "مشعل السعدي"),
+    ("Ghada Kaki", "غادة كعكي"),
+]
+
+#: The agents' staff, one name per country: written in Latin letters by the agent, in Arabic
+#: by the ministry that registered them.
+AGENT_STAFF_NAMES = {
+    "IDN": ("Budi Santoso", "بودي سانتوسو"),
+    "PAK": ("Imran Qureshi", "عمران قريشي"),
+    "IND": ("Mohammed Irfan", "محمد عرفان"),
+    "BGD": ("Rafiqul Islam", "رفيق الإسلام"),
+    "EGY": ("Mahmoud Hassan", "محمود حسن"),
+    "TUR": ("Mehmet Yilmaz", "محمد يلماز"),
+    "MYS": ("Ahmad Faizal", "أحمد فيصل"),
+    "NGA": ("Musa Ibrahim", "موسى إبراهيم"),
+    "DZA": ("Karim Benali", "كريم بن علي"),
+    "MAR": ("Youssef El Idrissi", "يوسف الإدريسي"),
+    "IRQ": ("Ali Al-Jubouri", "علي الجبوري"),
+    "JOR": ("Omar Al-Khatib", "عمر الخطيب"),
+    "GBR": ("Yusuf Patel", "يوسف باتيل"),
+    "SEN": ("Cheikh Ndiaye", "الشيخ انجاي"),
+    "UZB": ("Sardor Karimov", "سردار كريموف"),
+    "IRN": ("Reza Ahmadi", "رضا أحمدي"),
+}
 
 COUNTRIES = [
     "IDN", "PAK", "IND", "BGD", "EGY", "TUR", "MYS", "NGA", "DZA", "MAR",
@@ -80,23 +128,24 @@ COMPANY_NAMES = [
     ("Bawabat Makkah", "شركة بوابة مكة"),
 ]
 
+# The first word of each agent's name, in Latin letters and in Arabic.
 AGENT_WORDS = {
-    "IDN": ("Nusantara", "PT Amanah", "Barokah"),
-    "PAK": ("Karachi", "Lahore", "Faisal"),
-    "IND": ("Hyderabad", "Kerala", "Mumbai"),
-    "BGD": ("Dhaka", "Chittagong", "Sylhet"),
-    "EGY": ("Cairo", "Alexandria", "Nile"),
-    "TUR": ("Istanbul", "Anadolu", "Konya"),
-    "MYS": ("Kuala Lumpur", "Penang", "Johor"),
-    "NGA": ("Kano", "Lagos", "Abuja"),
-    "DZA": ("Algiers", "Oran", "Constantine"),
-    "MAR": ("Casablanca", "Fes", "Rabat"),
-    "IRQ": ("Baghdad", "Basra", "Erbil"),
-    "JOR": ("Amman", "Irbid", "Zarqa"),
-    "GBR": ("London", "Birmingham", "Bradford"),
-    "SEN": ("Dakar", "Touba", "Thies"),
-    "UZB": ("Tashkent", "Samarkand", "Bukhara"),
-    "IRN": ("Tehran", "Mashhad", "Isfahan"),
+    "IDN": (("Nusantara", "نوسانتارا"), ("PT Amanah", "أمانة"), ("Barokah", "بركة")),
+    "PAK": (("Karachi", "كراتشي"), ("Lahore", "لاهور"), ("Faisal", "فيصل")),
+    "IND": (("Hyderabad", "حيدر آباد"), ("Kerala", "كيرالا"), ("Mumbai", "مومباي")),
+    "BGD": (("Dhaka", "دكا"), ("Chittagong", "شيتاغونغ"), ("Sylhet", "سلهت")),
+    "EGY": (("Cairo", "القاهرة"), ("Alexandria", "الإسكندرية"), ("Nile", "النيل")),
+    "TUR": (("Istanbul", "إسطنبول"), ("Anadolu", "الأناضول"), ("Konya", "قونية")),
+    "MYS": (("Kuala Lumpur", "كوالالمبور"), ("Penang", "بينانغ"), ("Johor", "جوهور")),
+    "NGA": (("Kano", "كانو"), ("Lagos", "لاغوس"), ("Abuja", "أبوجا")),
+    "DZA": (("Algiers", "الجزائر"), ("Oran", "وهران"), ("Constantine", "قسنطينة")),
+    "MAR": (("Casablanca", "الدار البيضاء"), ("Fes", "فاس"), ("Rabat", "الرباط")),
+    "IRQ": (("Baghdad", "بغداد"), ("Basra", "البصرة"), ("Erbil", "أربيل")),
+    "JOR": (("Amman", "عمّان"), ("Irbid", "إربد"), ("Zarqa", "الزرقاء")),
+    "GBR": (("London", "لندن"), ("Birmingham", "برمنغهام"), ("Bradford", "برادفورد")),
+    "SEN": (("Dakar", "داكار"), ("Touba", "طوبى"), ("Thies", "تييس")),
+    "UZB": (("Tashkent", "طشقند"), ("Samarkand", "سمرقند"), ("Bukhara", "بخارى")),
+    "IRN": (("Tehran", "طهران"), ("Mashhad", "مشهد"), ("Isfahan", "أصفهان")),
 }
 
 # Each later app adds its demo data with a module `masar.<app>.demo` whose
@@ -142,16 +191,17 @@ def demo_seed(*, seed: int = 1447, stdout: TextIO | Any = None) -> list[str]:
             actor=None, kind=kind, code=code, name_en=name_en, name_ar=name_ar
         )
     users: dict[str, User] = {}
-    for username, org_code, roles, label in DEMO_USERS:
-        first, _, last = label.partition(",")
+    for username, org_code, roles, name_en, name_ar in DEMO_USERS:
+        first, _, last = name_en.partition(" ")
         users[username] = user_create(
             actor=None,
             organization=orgs[org_code],
             username=username,
             password=None,
             roles=roles,
-            first_name=first.strip(),
-            last_name=last.strip(),
+            first_name=first,
+            last_name=last,
+            full_name_ar=name_ar,
         )
     officer = users["hajj.licensing"]
     for code, org_code in (("mofa.system", "mofa"), ("moi.gate", "moi")):
@@ -178,24 +228,27 @@ def demo_seed(*, seed: int = 1447, stdout: TextIO | Any = None) -> list[str]:
             guarantee_valid_until=dt.date(2028, 12, 31),
         )
         companies.append(company)
+        staff_en, staff_ar = COMPANY_STAFF_NAMES[(index - 1) % len(COMPANY_STAFF_NAMES)]
+        first, _, last = staff_en.partition(" ")
         user_create(
             actor=officer,
             organization=company.organization,
             username=f"company{index}.staff",
             password=None,
             roles=[Role.COMPANY_STAFF],
-            first_name="Staff",
-            last_name=name_en,
+            first_name=first,
+            last_name=last,
+            full_name_ar=staff_ar,
         )
     agents: list[Agent] = []
     for index in range(1, 61):
         country = COUNTRIES[(index - 1) % len(COUNTRIES)]
-        word = AGENT_WORDS[country][(index - 1) // len(COUNTRIES) % 3]
+        word_en, word_ar = AGENT_WORDS[country][(index - 1) // len(COUNTRIES) % 3]
         agent = agent_register(
             actor=officer,
             code=f"agent{index}",
-            name_en=f"{word} Hajj & Umrah Travel {index}",
-            name_ar=f"وكالة {word} للحج والعمرة {index}",
+            name_en=f"{word_en} Hajj & Umrah Travel {index}",
+            name_ar=f"وكالة {word_ar} للحج والعمرة {index}",
             country=country,
             licence_number=f"{country}-TRV-{4000 + index}",
             licence_valid_until=dt.date(2028, 6, 30),
@@ -207,8 +260,9 @@ def demo_seed(*, seed: int = 1447, stdout: TextIO | Any = None) -> list[str]:
             username=f"agent{index}.staff",
             password=None,
             roles=[Role.AGENT_STAFF],
-            first_name="Staff",
-            last_name=agent.organization.name_en,
+            first_name=AGENT_STAFF_NAMES[country][0].partition(" ")[0],
+            last_name=AGENT_STAFF_NAMES[country][0].partition(" ")[2],
+            full_name_ar=AGENT_STAFF_NAMES[country][1],
         )
     User.objects.filter(is_service_account=False).update(password=password_hash)
 

@@ -29,7 +29,7 @@ def demo_seed_step(*, rng: random.Random, season: Any, stdout: TextIO | Any = No
             actor=gate,
             url=DEMO_URL,
             event_types=DEMO_TYPES,
-            description="Border gate system (demo receiver)",
+            description="نظام بوابات المنافذ (مستقبِل تجريبي)",
         )
     except ValidationFailed:  # plain http to this machine is not allowed here
         return ["webhooks: none (plain http to 127.0.0.1 is not allowed in this environment)"]

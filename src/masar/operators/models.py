@@ -41,6 +41,9 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.organization.name_en
 
+    def display_name(self, language: str = "ar") -> str:
+        return self.organization.display_name(language)
+
     def standing_problems(self, on: dt.date, *, minimum_guarantee: Decimal) -> list[str]:
         """Codes of what keeps the company from acting on a date; empty when in good standing."""
         problems = []
@@ -81,6 +84,9 @@ class Agent(models.Model):
 
     def __str__(self) -> str:
         return self.organization.name_en
+
+    def display_name(self, language: str = "ar") -> str:
+        return self.organization.display_name(language)
 
 
 class ContractStatus(models.TextChoices):

@@ -30,6 +30,8 @@ class Field:
     name: str
     type: str
     description: Any
+    #: The column's heading on a page (the name is the column in the files).
+    label: Any = ""
 
 
 @dataclass(frozen=True)
@@ -47,17 +49,25 @@ class Dataset:
         return [SEASON_FIELD, MONTH_FIELD, self.key_field, self.value_field, SUPPRESSED_FIELD]
 
 
-SEASON_FIELD = Field("season", "string", _("Code of the season, e.g. umrah-1448."))
-MONTH_FIELD = Field("month", "string", _("Gregorian month, YYYY-MM, kingdom local time."))
+SEASON_FIELD = Field("season", "string", _("Code of the season, e.g. umrah-1448."), _("Season"))
+MONTH_FIELD = Field(
+    "month", "string", _("Gregorian month, YYYY-MM, kingdom local time."), _("Month")
+)
 SUPPRESSED_FIELD = Field(
     "suppressed",
     "boolean",
     _("True when the count is withheld (fewer than the threshold, or to protect such a cell)."),
+    _("Withheld"),
 )
 NATIONALITY_FIELD = Field(
-    "nationality", "string", _("Nationality: ISO 3166-1 alpha-3 code of the passport.")
+    "nationality",
+    "string",
+    _("Nationality: ISO 3166-1 alpha-3 code of the passport."),
+    _("Nationality"),
 )
-PORT_TYPE_FIELD = Field("port_type", "string", _("Type of the port of entry: air, land or sea."))
+PORT_TYPE_FIELD = Field(
+    "port_type", "string", _("Type of the port of entry: air, land or sea."), _("Port type")
+)
 
 DATASETS: dict[str, Dataset] = {
     dataset.slug: dataset
@@ -69,7 +79,12 @@ DATASETS: dict[str, Dataset] = {
             Metric.ISSUED,
             Dimension.NATIONALITY,
             NATIONALITY_FIELD,
-            Field("visas_issued", "integer or null", _("Number of e-visas issued.")),
+            Field(
+                "visas_issued",
+                "integer or null",
+                _("Number of e-visas issued."),
+                _("E-visas issued"),
+            ),
         ),
         Dataset(
             "arrivals-by-port-type",
@@ -78,7 +93,7 @@ DATASETS: dict[str, Dataset] = {
             Metric.ENTRIES,
             Dimension.PORT_TYPE,
             PORT_TYPE_FIELD,
-            Field("arrivals", "integer or null", _("Number of accepted entries.")),
+            Field("arrivals", "integer or null", _("Number of accepted entries."), _("Arrivals")),
         ),
         Dataset(
             "arrivals-by-nationality",
@@ -87,7 +102,7 @@ DATASETS: dict[str, Dataset] = {
             Metric.ENTRIES,
             Dimension.NATIONALITY,
             NATIONALITY_FIELD,
-            Field("arrivals", "integer or null", _("Number of accepted entries.")),
+            Field("arrivals", "integer or null", _("Number of accepted entries."), _("Arrivals")),
         ),
     ]
 }

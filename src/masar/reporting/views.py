@@ -22,6 +22,7 @@ from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.accounts.roles import MINISTRY_KINDS
 from masar.core.errors import MasarError, NotFound
+from masar.core.labels import port_type_label
 from masar.core.params import is_whole_number
 from masar.reporting import opendata, selectors, services
 from masar.reporting.exports import table_csv, table_xlsx
@@ -217,12 +218,28 @@ def weekly_pdf(request: HttpRequest, report_id: int) -> FileResponse:
     )
 
 
+def _open_data_cell(field: opendata.Field, value: Any) -> dict[str, Any]:
+    """One preview cell as a person reads it: labels for enumerations and yes/no, codes and
+    dates kept as data, an empty count marked as withheld."""
+    if value is None:
+        return {"withheld": True}
+    if value is True or value is False:
+        return {"text": _("yes") if value else _("no")}
+    if field.name == "port_type":
+        return {"text": port_type_label(str(value))}
+    return {"data": value}
+
+
 def open_data(request: HttpRequest) -> HttpResponse:
     """Public: the datasets, their fields, downloads and a preview."""
     previews = []
     for dataset in opendata.DATASETS.values():
         rows = opendata.dataset_rows(dataset)
-        previews.append({"dataset": dataset, "rows": rows[-12:], "count": len(rows)})
+        cells = [
+            [_open_data_cell(field, row.get(field.name)) for field in dataset.fields]
+            for row in rows[-12:]
+        ]
+        previews.append({"dataset": dataset, "rows": cells, "count": len(rows)})
     return render(
         request,
         "reporting/open_data.html",

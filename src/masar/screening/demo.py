@@ -60,11 +60,11 @@ FAMILY = (
 ).split()
 NATIONALITIES = ["IRQ", "SYR", "YEM", "AFG", "PAK", "LBY", "SOM", "SDN", "MLI", "NGA", "DZA"]
 REASONS = [
-    "Wanted: forged travel documents",
-    "Wanted: smuggling of migrants",
-    "Previous deportation for overstay",
-    "UN Security Council sanctions",
-    "Interpol red notice",
+    "مطلوب: تزوير وثائق سفر",
+    "مطلوب: تهريب مهاجرين",
+    "ترحيل سابق بسبب التخلف",
+    "عقوبات مجلس الأمن الدولي",
+    "نشرة حمراء من الإنتربول",
 ]
 
 
@@ -99,7 +99,7 @@ def _synthetic(rng: random.Random, pilgrim_keys: set[str], serial: int) -> dict[
         "nationality": rng.choice(NATIONALITIES),
         "document_numbers": "",
         "reason": rng.choice(REASONS),
-        "source": "Demo data (synthetic)",
+        "source": "بيانات تجريبية (مصطنعة)",
         "valid_from": "",
         "valid_until": "",
     }
@@ -118,7 +118,7 @@ def _planted(app: Application, serial: int, rng: random.Random) -> dict[str, Any
         "nationality": pilgrim.nationality,
         "document_numbers": "",
         "reason": rng.choice(REASONS),
-        "source": "Demo data (resembles a demo pilgrim on purpose)",
+        "source": "بيانات تجريبية (تشبه معتمرًا تجريبيًا عمدًا)",
         "valid_from": "",
         "valid_until": "",
     }
@@ -149,8 +149,8 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any = None) ->
     watchlist = Watchlist.objects.filter(name="moi-demo").first() or watchlist_create(
         actor=analyst,
         name="moi-demo",
-        title="MOI demo watchlist",
-        description="Synthetic people, for the demonstration only.",
+        title="قائمة المراقبة التجريبية لوزارة الداخلية",
+        description="أشخاص مصطنعون، للعرض التجريبي فقط.",
         review_sla_hours=24,
     )
     job = watchlist_load(
@@ -166,7 +166,7 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any = None) ->
             passport_issuing_state=app.pilgrim.passport_issuing_state,
             passport_number=app.pilgrim.passport_number,
             until=riyadh_today() + dt.timedelta(days=5 * 365),
-            reason="Overstayed 120 days in season 1446 (demo)",
+            reason="تخلّف 120 يومًا في موسم 1446هـ (تجريبي)",
             source="border",
         )
     counts = {"clear": 0, "referred": 0}
@@ -188,7 +188,7 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any = None) ->
                 actor=analyst,
                 review_id=review.pk,
                 decision="false_positive",
-                reason="Different person: another father's name and birthplace (demo).",
+                reason="شخص آخر: اسم الأب ومكان الميلاد مختلفان (تجريبي).",
             )
             cleared += 1
     left = Application.objects.filter(status=ApplicationStatus.SCREENING, season=season).count()

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from masar.operators.models import Agent, Company
@@ -168,6 +169,15 @@ class Quota(models.Model):
             return self.company.organization.code
         if self.holder_type == QuotaHolder.AGENT and self.agent is not None:
             return self.agent.organization.code
+        return self.country
+
+    def holder_name(self, language: str | None = None) -> str:
+        """Who holds the quota, as a person reads it: the company's or agent's name in the
+        page's language (the code is for the API), or the country."""
+        language = language or get_language() or "ar"
+        holder = self.company if self.holder_type == QuotaHolder.COMPANY else self.agent
+        if holder is not None:
+            return holder.organization.display_name(language)
         return self.country
 
     @property

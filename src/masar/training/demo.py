@@ -147,7 +147,7 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[s
         starts_on=today - dt.timedelta(days=1),
         ends_on=today,
         capacity=12,
-        location="Training centre, King Abdulaziz International Airport, Jeddah",
+        location="مركز التدريب، مطار الملك عبدالعزيز الدولي، جدة",
     )
     officers = [User.objects.get(username=name) for name in ("border.jed", "border.med")]
     for officer in officers:
@@ -193,7 +193,7 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[s
         starts_on=today,
         ends_on=today,
         capacity=30,
-        location="Hajj and Umrah training centre, Makkah",
+        location="مركز تدريب الحج والعمرة، مكة المكرمة",
         daily_start=dt.time(8, 0),
         daily_end=dt.time(11, 0),
     )
@@ -217,7 +217,7 @@ def demo_seed_step(*, rng: random.Random, season: Season, stdout: Any) -> list[s
         starts_on=today + dt.timedelta(days=7),
         ends_on=today + dt.timedelta(days=8),
         capacity=12,
-        location="Training centre, Prince Mohammad bin Abdulaziz Airport, Madinah",
+        location="مركز التدريب، مطار الأمير محمد بن عبدالعزيز الدولي، المدينة المنورة",
     )
     services.enrolment_create(actor=moi_supervisor, session=retake, person=officers[1])
     small = services.session_schedule(

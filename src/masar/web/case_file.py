@@ -9,7 +9,7 @@ from typing import Any
 
 from masar.accounts.models import User
 from masar.applications import disclosure
-from masar.applications.labels import transition_label
+from masar.applications.labels import reason_text, transition_label
 from masar.applications.models import Application
 from masar.applications.selectors import application_history
 
@@ -52,7 +52,7 @@ def case_history(*, actor: User, application: Application) -> list[HistoryLine]:
                 from_label=str(step.from_label),
                 to_label=str(step.to_label),
                 who=who,
-                reason="" if refused else step.reason,
+                reason="" if refused else reason_text(step.reason),
             )
         )
     return lines
@@ -87,7 +87,7 @@ def case_file(*, actor: User, application: Application) -> dict[str, Any]:
             Violation.objects.filter(application_ref=application.pk).order_by("occurred_on", "pk")
         ),
         "history": case_history(actor=actor, application=application),
-        "status_reason": disclosure.shown_reason(actor, application, translated=True),
+        "status_reason": reason_text(disclosure.shown_reason(actor, application, translated=True)),
         "ministry": _is_ministry(actor),
         "can_decide": is_visa_officer(actor) and application.status == "decision",
         "decision_reasons": RejectionReason.choices,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from masar.operators.models import Agent, Company
@@ -34,9 +35,17 @@ class AgentRegisterForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
 
 
+def _organization_name(operator: Company | Agent) -> str:
+    return operator.organization.display_name(get_language() or "ar")
+
+
 class ContractRegisterForm(forms.Form):
-    company = forms.ModelChoiceField(label=_("Company"), queryset=Company.objects.none())
-    agent = forms.ModelChoiceField(label=_("Agent"), queryset=Agent.objects.none())
+    company = forms.ModelChoiceField(
+        label=_("Company"), queryset=Company.objects.none(), empty_label=_("Choose a company")
+    )
+    agent = forms.ModelChoiceField(
+        label=_("Agent"), queryset=Agent.objects.none(), empty_label=_("Choose an agent")
+    )
     countries = forms.CharField(
         label=_("Countries covered (ISO alpha-3, comma separated)"), max_length=200
     )
@@ -47,6 +56,9 @@ class ContractRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["company"].queryset = companies  # type: ignore[attr-defined]
         self.fields["agent"].queryset = agents  # type: ignore[attr-defined]
+        # Each company and agent by its name in the page's language.
+        for name in ("company", "agent"):
+            self.fields[name].label_from_instance = _organization_name  # type: ignore[attr-defined]
 
     def clean_countries(self) -> list[str]:
         return [c.strip().upper() for c in self.cleaned_data["countries"].split(",") if c.strip()]

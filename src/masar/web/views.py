@@ -27,7 +27,7 @@ from masar.operators import services as operator_services
 from masar.seasons import selectors as season_selectors
 from masar.seasons import services as season_services
 from masar.web import forms as web_forms
-from masar.web.selectors import home_summary
+from masar.web.selectors import audit_labelled, home_summary
 from masar.web.work_queue import work_queue
 
 
@@ -110,9 +110,13 @@ def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
             messages.error(request, str(exc.message))
         return redirect("web:company", company_id=company.pk)
     contracts = operator_selectors.contract_list(actor=actor).filter(company=company)
-    history = audit_list(actor=actor).filter(
-        target_type="operators.company", target_id=str(company.pk)
-    )[:20]
+    history = audit_labelled(
+        list(
+            audit_list(actor=actor)
+            .filter(target_type="operators.company", target_id=str(company.pk))
+            .select_related("actor")[:20]
+        )
+    )
     return render(
         request,
         "web/company_detail.html",
@@ -155,10 +159,11 @@ def season_detail(request: HttpRequest, season_id: int) -> HttpResponse:
 
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
-    qs = audit_list(actor=_actor(request)).select_related("organization")
+    qs = audit_list(actor=_actor(request)).select_related("organization", "actor")
     if action := request.GET.get("action", "").strip():
         qs = qs.filter(action=action)
     page = KeysetPaginator(qs, 50, ordering=["-id"]).get_page(request.GET.get("cursor"))
+    audit_labelled(list(page))
     return render(
         request,
         "web/audit.html",

@@ -22,6 +22,7 @@ from masar.compliance import facts
 from masar.compliance.error_codes import ComplianceError
 from masar.compliance.models import (
     LADDER,
+    LADDER_REASON,
     ComplianceRules,
     NoticeKind,
     Penalty,
@@ -264,7 +265,7 @@ def _impose(
     if not reason:
         # Stored once, in English (the notice carries both languages).
         with translation.override("en"):
-            reason = _("%(step)s: overstay rate %(rate)s%%, %(points)d points") % {
+            reason = LADDER_REASON % {
                 "step": PenaltyStep(step).label,
                 "rate": standing.rate_pct,
                 "points": standing.points,

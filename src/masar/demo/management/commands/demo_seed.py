@@ -39,8 +39,8 @@ class Command(BaseCommand):
         password = os.environ.get("MASAR_DEMO_PASSWORD", DEFAULT_PASSWORD)
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password: {password}):")
-        for username, _org, roles, label in DEMO_USERS:
-            self.stdout.write(f"  {username:<18} {label} ({', '.join(roles)})")
+        for username, _org, roles, name_en, _name_ar in DEMO_USERS:
+            self.stdout.write(f"  {username:<18} {name_en} ({', '.join(roles)})")
         self.stdout.write("  company1.staff … company20.staff   Umrah company staff")
         self.stdout.write("  agent1.staff … agent60.staff       overseas agent staff")
         self.stdout.write(
