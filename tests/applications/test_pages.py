@@ -292,7 +292,7 @@ def test_the_clerk_searches_by_name_passport_number_and_group(
     assert found(str(group.pk)) == sorted([hidayat.pk, other.pk])
     assert found(group.name[:4]) == sorted([hidayat.pk, other.pk])
     html = client.get("/applications/").content.decode()
-    assert f'<a href="/groups/{group.pk}/">{group.name}</a>' in html
+    assert f'<a href="/groups/{group.pk}/"><bdi>{group.name}</bdi></a>' in html
     assert 'id="select-page" data-select-all="ids"' in html
     assert "Every submitted application matching the search (2); you confirm next" in html
 

@@ -119,7 +119,6 @@ TARGET_LABELS: dict[str, Promise] = {
     "applications.manifestjob": _("Manifest"),
     "applications.pilgrim": _("Pilgrim"),
     "applications.savedsearch": _("Saved search"),
-    "border.ban": _("Entry ban"),
     "border.carriercheck": _("Carrier check"),
     "border.crossing": _("Border crossing"),
     "border.escapenotice": _("Absconding notice"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from masar.photos.checks import PhotoProblem
@@ -55,7 +55,7 @@ def _details(code: str, params: Mapping[str, Any]) -> str:
     if code == PhotoProblem.ASPECT:
         return gettext("Width to height is %(aspect)s; a portrait is 0.78.") % p
     if code == PhotoProblem.SEVERAL_FACES:
-        return gettext("%(count)d faces.") % p
+        return ngettext("%(count)d face.", "%(count)d faces.", int(p["count"])) % p
     if code in (PhotoProblem.FACE_TOO_SMALL, PhotoProblem.FACE_TOO_LARGE):
         return gettext("The face fills %(share)d%% of the height.") % p
     if code in (

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -285,7 +285,10 @@ def _sheet_action(
             )
         if scores:
             count = services.scores_record(actor=actor, session=session, scores=scores)
-            messages.success(request, _("%d scores recorded.") % count)
+            messages.success(
+                request,
+                ngettext("%(n)d score recorded.", "%(n)d scores recorded.", count) % {"n": count},
+            )
     elif action == "import":
         upload = request.FILES.get("file")
         if upload is None:

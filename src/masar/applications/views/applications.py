@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from masar.accounts.models import User
@@ -128,19 +129,32 @@ def applications_bulk(request: HttpRequest) -> HttpResponse:
     try:
         if action == "approve":
             result = services.applications_company_approve(actor=actor, application_ids=visible)
-            done = _("%(n)d applications approved and sent to screening.")
+
         elif action == "return":
             result = services.applications_return(
                 actor=actor, application_ids=visible, reason=request.POST.get("reason", "")
             )
-            done = _("%(n)d applications returned to the agent.")
+
         else:
             raise Http404
     except MasarError as exc:
         messages.error(request, str(exc.message))
         return _back(request, "applications:applications")
     if result.done:
-        messages.success(request, done % {"n": len(result.done)})
+        n = len(result.done)
+        if action == "approve":
+            text = ngettext(
+                "%(n)d application approved and sent to screening.",
+                "%(n)d applications approved and sent to screening.",
+                n,
+            )
+        else:
+            text = ngettext(
+                "%(n)d application returned to the agent.",
+                "%(n)d applications returned to the agent.",
+                n,
+            )
+        messages.success(request, text % {"n": n})
     for pk, failures in result.refused.items():
         number = Application.objects.filter(pk=pk).values_list("number", flat=True).first()
         messages.error(request, f"{number}: " + "; ".join(f.message for f in failures))

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from masar.applications import disclosure, selectors, services
@@ -118,8 +119,13 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             messages.error(request, str(exc.message))
         else:
             if result.done:
+                n = len(result.done)
                 messages.success(
-                    request, _("%(n)d applications were submitted.") % {"n": len(result.done)}
+                    request,
+                    ngettext(
+                        "%(n)d application was submitted.", "%(n)d applications were submitted.", n
+                    )
+                    % {"n": n},
                 )
             if not result.done and not result.refused:
                 messages.info(request, _("There is no draft to submit."))
