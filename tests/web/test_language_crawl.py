@@ -25,6 +25,7 @@ import pytest
 from django.test import Client
 
 from masar.accounts.models import User
+from masar.applications.models import Application
 from masar.demo.seed import demo_seed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -214,6 +215,20 @@ def test_every_page_of_every_role_speaks_its_language(demo: None) -> None:
             role = username or "public"
             for url, text in crawl(client, starts, language, read[(language, role)]):
                 findings[(language, role, url)].add(text)
+        # The pilgrim's tracker answers a lookup (a POST): its steps, for an entered pilgrim.
+        entered = Application.objects.filter(status="entered").select_related("pilgrim").first()
+        assert entered is not None
+        client = Client()
+        client.cookies["django_language"] = language
+        response = client.post(
+            "/track/",
+            {"application": entered.number, "passport": entered.pilgrim.passport_number},
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'id="steps-h"' in html
+        for text in findings_of(html, language)[0]:
+            findings[(language, "public", "/track/ (lookup)")].add(text)
     report = [
         f"[{language}] {role} {url}: {' | '.join(sorted(texts))}"
         for (language, role, url), texts in findings.items()
