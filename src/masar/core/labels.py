@@ -181,6 +181,15 @@ def action_label(code: str) -> str:
     return code.replace("_", " ").replace(".", ": ")
 
 
+def action_choices() -> list[tuple[str, str]]:
+    """Every labelled action and the application steps, by label in the page's language
+    (the audit trail's filter)."""
+    from masar.applications.labels import TRANSITION_LABELS
+
+    codes = [*ACTION_LABELS, *(f"application.{name}" for name in TRANSITION_LABELS)]
+    return sorted(((code, action_label(code)) for code in codes), key=lambda pair: pair[1])
+
+
 def target_label(target_type: str) -> str:
     """The kind of record, in the page's language."""
     label = TARGET_LABELS.get(target_type)

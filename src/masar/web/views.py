@@ -20,6 +20,7 @@ from masar.accounts.models import User
 from masar.accounts.permissions import is_licensing_staff
 from masar.accounts.roles import OrganizationKind
 from masar.core.errors import MasarError
+from masar.core.labels import action_choices
 from masar.core.pagination import KeysetPaginator
 from masar.core.selectors import audit_list, personal_data_read_list
 from masar.operators import selectors as operator_selectors
@@ -170,6 +171,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "action": action,
+            "action_choices": action_choices(),
             "can_read_personal_data_reads": access(_actor(request), "personal_data_reads")
             == Access.ALL,
         },
