@@ -75,3 +75,20 @@ def test_codes_are_isolated_left_to_right_and_escaped(value: str) -> None:
     assert "<b>" not in html
     assert render("{{ v|ltr }}", "ar", v="") == ""
     assert render("{{ v|ltr }}", "ar", v=None) == ""
+
+
+def test_a_moment_is_its_day_in_both_calendars_and_its_kingdom_time() -> None:
+    at = dt.datetime(2026, 12, 6, 22, 30, 5, tzinfo=dt.UTC)
+    html = render("{{ at|dual_datetime }}", "ar", at=at)
+    assert html.endswith('<bdi dir="ltr" class="ltr">01:30</bdi>')
+    assert "(2026-12-07)" in html and html.count("2026") == 1
+    assert render('{{ at|dual_datetime:"s" }}', "en", at=at).endswith(">01:30:05</bdi>")
+    assert render("{{ at|dual_datetime }}", "en", at=None) == ""
+
+
+def test_a_percentage_keeps_its_decimals_in_both_languages(settings: Any) -> None:
+    assert render("{{ v|pct }}", "ar", v=Decimal("25.00")) == '<bdi class="num">25.00%</bdi>'
+    assert render("{{ v|pct }}", "en", v=100.0) == '<bdi class="num">100.0%</bdi>'
+    assert render("{{ v|pct:0 }}", "en", v=Decimal("12.6")) == '<bdi class="num">13%</bdi>'
+    settings.MASAR_ARABIC_INDIC_DIGITS = True
+    assert render("{{ v|pct }}", "ar", v=Decimal("25.00")) == '<bdi class="num">٢٥٫٠٠٪</bdi>'

@@ -96,6 +96,18 @@ def dual_date(value: dt.date | dt.datetime | None) -> str:
 
 
 @register.filter
+def dual_datetime(value: dt.datetime | None, seconds: str = "") -> str:
+    """A moment as its day in both calendars (`dual_date`) and its kingdom time, the time
+    isolated left to right: "7 جمادى الآخرة 1448 هـ (2026-12-07) 19:36". With "s", to the
+    second."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    clock = local.strftime("%H:%M:%S" if seconds == "s" else "%H:%M")
+    return format_html('{} <bdi dir="ltr" class="ltr">{}</bdi>', dual_date(local), _digits(clock))
+
+
+@register.filter
 def number(value: object, decimals: int = 0) -> str:
     """A number grouped by thousands for the page's language, isolated: "2,000,000"
     (Arabic-Indic digits in Arabic when MASAR_ARABIC_INDIC_DIGITS is set)."""
@@ -103,6 +115,32 @@ def number(value: object, decimals: int = 0) -> str:
         return "" if value is None else str(value)
     text = number_format(value, _language(), decimals=int(decimals), arabic_digits=_arabic_digits())
     return format_html('<bdi class="num">{}</bdi>', text)
+
+
+@register.filter
+def number_in(value: object, language: str) -> str:
+    """A number grouped for the given language, whatever the page's: the Arabic and the
+    English halves of a bilingual document (the weekly report, a certificate)."""
+    lang = "ar" if language[:2] == "ar" else "en"
+    digits = lang == "ar" and bool(getattr(settings, "MASAR_ARABIC_INDIC_DIGITS", False))
+    return number_format(value, lang, arabic_digits=digits)
+
+
+@register.filter
+def pct(value: object, decimals: int | None = None) -> str:
+    """A percentage, isolated, with the number's own decimals unless told: "25.00%"
+    ("٢٥٫٠٠٪" with Arabic-Indic digits)."""
+    amount = as_decimal(value)
+    if amount is None:
+        return "" if value is None else str(value)
+    if decimals is None:
+        exponent = amount.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    else:
+        places = int(decimals)
+    digits = _arabic_digits()
+    text = number_format(amount, _language(), decimals=places, arabic_digits=digits)
+    return format_html('<bdi class="num">{}{}</bdi>', text, "٪" if digits else "%")
 
 
 @register.filter
