@@ -48,7 +48,9 @@
       };
       if (!round) {
         options.scales = {
-          x: { reverse: rtl, ticks: { autoSkip: true, maxRotation: 45, minRotation: 0 } },
+          // "inner": the first and last day are drawn inside the chart, not cut at its edge
+          // (reversed for Arabic, the last day sits at the left edge).
+          x: { reverse: rtl, ticks: { autoSkip: true, maxRotation: 45, minRotation: 0, align: "inner" } },
           y: { beginAtZero: true, position: rtl ? "right" : "left" }
         };
       }
