@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from masar.border import lists
 from masar.border.models import (
@@ -433,8 +433,9 @@ def test_stay_csv_rows_are_exact(
             "2026-12-19",
         ]
     ]
-    body = b"".join(lists.csv_chunks(lists.STAY_CSV_HEADER, rows)).decode()
-    assert body.startswith("\ufeffapplication_number,visa_number,surname,")
+    with translation.override("en"):
+        body = b"".join(lists.csv_chunks(lists.STAY_CSV_HEADER, rows)).decode()
+    assert body.startswith("\ufeffApplication number,Visa number,Surname,")
     assert body.endswith(",JED,Jeddah,2026-11-20T09:15:30+03:00,2026-12-19\r\n")
 
 

@@ -214,19 +214,19 @@ def test_in_country_csv_is_exact_and_scoped(
     assert lines == [
         ",".join(
             (
-                "application_number",
-                "visa_number",
-                "surname",
-                "given_names",
-                "native_name",
-                "nationality",
-                "passport_number",
-                "company",
-                "agent",
-                "entry_port",
-                "entry_city",
-                "entered_at",
-                "permitted_departure",
+                "Application number",
+                "Visa number",
+                "Surname",
+                "Given names",
+                "Name in the native script",
+                "Nationality",
+                "Passport number",
+                "Company",
+                "Agent",
+                "Entry port",
+                "City of the port of entry",
+                "Entered",
+                "Permitted departure",
             )
         ),
         # newest entry first (both entered two days ago: the later row first)
@@ -372,3 +372,16 @@ def test_no_notice_for_a_pilgrim_who_has_left(
     response = client.post(url, {"statement": STATEMENT, "evidence": evidence})
     assert response.status_code == 409
     assert EscapeNotice.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", CSV_PAGES)
+def test_a_csv_downloaded_from_an_arabic_page_has_arabic_headers(
+    world: Any, security_analyst: Any, name: str
+) -> None:
+    arabic = _csv(client_for(security_analyst, "ar").get(reverse(name)))[0].split(",")
+    english = _csv(client_for(security_analyst, "en").get(reverse(name)))[0].split(",")
+    assert arabic[0] == "رقم الطلب" and english[0] == "Application number"
+    assert len(arabic) == len(english)
+    # every header is translated: Arabic letters in each, no English word left
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in label) for label in arabic), arabic
+    assert not any(label.isascii() for label in arabic), arabic

@@ -28,10 +28,13 @@ def test_the_company_page_in_arabic_and_english(
     assert arabic.status_code == 200
     html = arabic.content.decode()
     assert 'dir="rtl"' in html and raised.number in html
-    assert "<strong>25,00%</strong>نسبة التخلّف" in html and "التظلّم من مخالفة" in html
+    assert (
+        '<strong><bdi class="num">25.00%</bdi></strong>نسبة التخلّف' in html
+        and "التظلّم من مخالفة" in html
+    )
     english = signed_in(company_staff, "en").get("/compliance/").content.decode()
     assert "overstay rate" in english and "Appeal a violation" in english
-    assert "<strong>25.00%</strong>" in english
+    assert '<strong><bdi class="num">25.00%</bdi></strong>' in english
     assert '<caption class="visually-hidden">' in english
 
 

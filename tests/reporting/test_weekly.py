@@ -110,3 +110,15 @@ def test_the_periodic_jobs_are_scheduled(recorded, media):
     # The season is over but still open: its last week is reported, once.
     assert periodic.weekly_job() == {"generated": ["umrah-test:22"]}
     assert periodic.weekly_job() == {"generated": []}
+
+
+def test_the_arabic_page_keeps_each_day_with_its_parentheses(recorded, media, tmp_path):
+    """The Gregorian days of the Arabic half are isolated left to right with their
+    parentheses: "(2026-02-27)", never "-02-2026)" and "(27"."""
+    target = tmp_path / "week5.pdf"
+    call_command(
+        "report", "weekly", "--season", "umrah-test", "--week", "5", "--output", str(target),
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    arabic = pdfium.PdfDocument(target.read_bytes())[0].get_textpage().get_text_range()
+    assert "(2026-02-27)" in arabic and "(2026-03-05)" in arabic, arabic[:400]

@@ -190,9 +190,9 @@ def test_the_dashboard_counts_only_the_organizations_people(
         holder=mine, course=course, valid_until=riyadh_today() + dt.timedelta(days=20)
     )
     html = _client(company_supervisor).get("/training/dashboard/").content.decode()
-    assert '<li id="kpi-people"><strong>1</strong>' in html
-    assert '<li id="kpi-completion"><strong>100.0%</strong>' in html
-    assert '<li id="kpi-expiring"><strong>1</strong>' in html
+    assert '<li id="kpi-people"><strong><bdi class="num">1</bdi></strong>' in html
+    assert '<li id="kpi-completion"><strong><bdi class="num">100.0%</bdi></strong>' in html
+    assert '<li id="kpi-expiring"><strong><bdi class="num">1</bdi></strong>' in html
     assert "<svg" in html and 'role="img"' in html
     # Another organization's code in the address changes nothing for a company.
     other = other_company_staff.organization.code
@@ -201,13 +201,13 @@ def test_the_dashboard_counts_only_the_organizations_people(
         .get(f"/training/dashboard/?organization={other}")
         .content.decode()
     )
-    assert '<li id="kpi-completion"><strong>100.0%</strong>' in html
+    assert '<li id="kpi-completion"><strong><bdi class="num">100.0%</bdi></strong>' in html
     # The ministry sees everyone, or one organization.
     html = _client(trainer).get("/training/dashboard/").content.decode()
-    assert '<li id="kpi-completion"><strong>50.0%</strong>' in html
+    assert '<li id="kpi-completion"><strong><bdi class="num">50.0%</bdi></strong>' in html
     html = _client(trainer).get(f"/training/dashboard/?organization={other}").content.decode()
-    assert '<li id="kpi-completion"><strong>0.0%</strong>' in html
-    assert '<li id="kpi-pass"><strong>0.0%</strong>' in html
+    assert '<li id="kpi-completion"><strong><bdi class="num">0.0%</bdi></strong>' in html
+    assert '<li id="kpi-pass"><strong><bdi class="num">0.0%</bdi></strong>' in html
 
 
 def test_the_certificate_pdf_is_for_its_holder_and_their_organization(

@@ -126,3 +126,28 @@ def test_the_tracker_page(client: Any, issued: Any, language: str) -> None:
     assert wrong.status_code == 404
     assert 'role="alert"' in wrong.content.decode()
     assert "document.pdf" not in wrong.content.decode()
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_each_tracker_row_shows_its_day_once_in_each_calendar(
+    client: Any, issued: Any, language: str
+) -> None:
+    import re
+
+    from django.utils import timezone
+
+    visa = issued()
+    app = visa.application
+    client.cookies["django_language"] = language
+    html = client.post(
+        "/track/", {"application": app.number, "passport": app.pilgrim.passport_number}
+    ).content.decode()
+    rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", html)
+    assert len(rows) >= 3  # submitted, decided, issued
+    day = timezone.localdate(app.issued_at).isoformat()
+    issued_row = next(r for r in rows if f"({day})" in r)
+    assert issued_row.count(day) == 1
+    assert issued_row.count('class="hijri"') == 1
+    assert '<bdi dir="ltr" class="gregorian">' in issued_row
+    # the application number in the heading is isolated left to right
+    assert f'<bdi dir="ltr" class="ltr">{app.number}</bdi>' in html

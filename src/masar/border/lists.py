@@ -374,20 +374,22 @@ def filter_choices(*, actor: User, language: str = "ar") -> FilterChoices:
 
 # --- CSV exports ------------------------------------------------------------------------------
 
+# The column headers people read, in the language of the page the file is downloaded from
+# (a spreadsheet opened by a ministry clerk, not a feed: the API has the coded fields).
 STAY_CSV_HEADER = (
-    "application_number",
-    "visa_number",
-    "surname",
-    "given_names",
-    "native_name",
-    "nationality",
-    "passport_number",
-    "company",
-    "agent",
-    "entry_port",
-    "entry_city",
-    "entered_at",
-    "permitted_departure",
+    _("Application number"),
+    _("Visa number"),
+    _("Surname"),
+    _("Given names"),
+    _("Name in the native script"),
+    _("Nationality"),
+    _("Passport number"),
+    _("Company"),
+    _("Agent"),
+    _("Entry port"),
+    _("City of the port of entry"),
+    _("Entered"),
+    _("Permitted departure"),
 )
 _STAY_CSV_COLUMNS = (
     "application__number",
@@ -406,21 +408,21 @@ _STAY_CSV_COLUMNS = (
 )
 
 OVERSTAY_CSV_HEADER = (
-    "application_number",
-    "surname",
-    "given_names",
-    "native_name",
-    "nationality",
-    "passport_number",
-    "company",
-    "agent",
-    "permitted_departure",
-    "detected_on",
-    "days_overstayed",
-    "status",
-    "notice_due_at",
-    "escape_notice_filed_at",
-    "escape_notice_late",
+    _("Application number"),
+    _("Surname"),
+    _("Given names"),
+    _("Name in the native script"),
+    _("Nationality"),
+    _("Passport number"),
+    _("Company"),
+    _("Agent"),
+    _("Permitted departure"),
+    _("Overstay detected on"),
+    _("Days overstayed"),
+    _("Status"),
+    _("Escape notice due"),
+    _("Escape notice filed"),
+    _("Escape notice late"),
 )
 _OVERSTAY_CSV_COLUMNS = (
     "application__number",
@@ -479,9 +481,14 @@ def overstay_csv_rows(
         yield [_cell(v) for v in values]
 
 
-def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+def csv_chunks(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
     """A UTF-8 CSV (with a byte-order mark, so spreadsheets read Arabic names) in chunks
-    of bytes, for a streaming response."""
+    of bytes, for a streaming response. The header's labels are translated now, in the
+    language of the request, not when the response is sent."""
+    return _csv_chunks([str(label) for label in header], rows)
+
+
+def _csv_chunks(header: list[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")

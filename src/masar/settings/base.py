@@ -170,6 +170,9 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers on Arabic pages in Arabic-Indic digits (٢٬٠٠٠) instead of Western ones (2,000):
+# off by default, as the ministry's own forms write them (masar.core.numbers).
+MASAR_ARABIC_INDIC_DIGITS = env_bool("MASAR_ARABIC_INDIC_DIGITS", False)
 TIME_ZONE = "Asia/Riyadh"
 USE_I18N = True
 USE_TZ = True

@@ -16,6 +16,7 @@ def masar(request: HttpRequest) -> dict[str, Any]:
     licensing = is_licensing_staff(user)
     return {
         "MASAR_ENV": settings.MASAR_ENV,
+        "ARABIC_INDIC_DIGITS": settings.MASAR_ARABIC_INDIC_DIGITS,
         "nav_groups": navigation(user),  # type: ignore[arg-type]
         "MASAR_OTP_REQUIRED": settings.MASAR_REQUIRE_MINISTRY_OTP,
         "perms_licensing": licensing,

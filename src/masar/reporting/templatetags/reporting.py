@@ -4,10 +4,9 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
-from masar.web.templatetags.masar import dual_date
+from masar.web.templatetags.masar import dual_date, number
 
 register = template.Library()
 
@@ -47,5 +46,5 @@ def cell(row: dict[str, Any], column: Any) -> str:
     if column.kind == "percent":
         return f"{value}%"
     if column.kind == "int":
-        return str(intcomma(value))
+        return number(value)
     return str(value)

@@ -9,6 +9,10 @@
     if (typeof window.Chart === "undefined") { return; }
     var dirNode = document.getElementById("reporting-dir");
     var rtl = !!(dirNode && dirNode.getAttribute("data-rtl") === "1");
+    // Western digits unless the site asks for Arabic-Indic ones (MASAR_ARABIC_INDIC_DIGITS):
+    // Intl formats "ar" numbers with Arabic-Indic digits by default.
+    var arabicDigits = !!(dirNode && dirNode.getAttribute("data-arabic-digits") === "1");
+    var locale = rtl ? (arabicDigits ? "ar-SA" : "ar-SA-u-nu-latn") : "en-GB";
     var font = getComputedStyle(document.body).fontFamily;
     window.Chart.defaults.font.family = font;
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -16,6 +20,10 @@
       var source = document.getElementById("chartdata-" + id);
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
+      // The canvas draws its text left to right: an ISO day ("2026-12-07") drawn in a
+      // right-to-left canvas is reordered and its rotated label clipped ("-12-07"). The
+      // axes are still mirrored for Arabic below (reverse x, y on the right).
+      canvas.setAttribute("dir", "ltr");
       var round = spec.type === "doughnut";
       var datasets = spec.datasets.map(function (ds, i) {
         var colour = PALETTE[i % PALETTE.length];
@@ -32,14 +40,19 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        locale: document.documentElement.lang || "ar",
+        locale: locale,
         plugins: {
           legend: { rtl: rtl, position: "bottom" },
           tooltip: { rtl: rtl }
         }
       };
       if (!round) {
-        options.scales = { x: { reverse: rtl }, y: { beginAtZero: true, position: rtl ? "right" : "left" } };
+        options.scales = {
+          // "inner": the first and last day are drawn inside the chart, not cut at its edge
+          // (reversed for Arabic, the last day sits at the left edge).
+          x: { reverse: rtl, ticks: { autoSkip: true, maxRotation: 45, minRotation: 0, align: "inner" } },
+          y: { beginAtZero: true, position: rtl ? "right" : "left" }
+        };
       }
       var chart = new window.Chart(canvas, { type: spec.type, data: { labels: spec.labels, datasets: datasets }, options: options });
       var points = 0;
