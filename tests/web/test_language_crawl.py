@@ -86,12 +86,11 @@ class _Page(HTMLParser):
     def __init__(self, language: str) -> None:
         super().__init__(convert_charrefs=True)
         self.language = language
-        self.stack: list[tuple[str, bool]] = []
+        # (tag, data: not read for its script, shown as a code: not read for codes)
+        self.stack: list[tuple[str, bool, bool]] = []
         self.text: list[str] = []
+        self.codes: list[str] = []
         self.links: list[str] = []
-
-    def _skipping(self) -> bool:
-        return any(skip for _tag, skip in self.stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -100,15 +99,22 @@ class _Page(HTMLParser):
         if tag in VOID_TAGS:
             return
         lang = values.get("lang", "")
-        data = tag not in {"html", "body"} and (
-            tag in DATA_TAGS
+        outer = tag in {"html", "body"}
+        # A code is shown as a code only when marked as left-to-right data or not to be
+        # translated: a bare <code>company.suspended</code> is still a code on a page.
+        as_code = not outer and (
+            tag in DATA_TAGS - {"bdi", "code", "kbd", "samp"}
             or values.get("dir") in {"ltr", "auto"}
             or values.get("translate") == "no"
-            or "latin" in values.get("class", "").split()
-            or bool(lang and not lang.startswith(self.language))
             or "hidden" in values
         )
-        self.stack.append((tag, data))
+        data = not outer and (
+            as_code
+            or tag in DATA_TAGS
+            or "latin" in values.get("class", "").split()
+            or bool(lang and not lang.startswith(self.language))
+        )
+        self.stack.append((tag, data, as_code))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -122,8 +128,13 @@ class _Page(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping() and data.strip():
-            self.text.append(" ".join(data.split()))
+        if not data.strip():
+            return
+        text = " ".join(data.split())
+        if not any(is_data for _tag, is_data, _code in self.stack):
+            self.text.append(text)
+        if not any(code for _tag, _data, code in self.stack):
+            self.codes.append(text)
 
 
 def findings_of(html: str, language: str) -> tuple[list[str], list[str]]:
@@ -132,8 +143,9 @@ def findings_of(html: str, language: str) -> tuple[list[str], list[str]]:
     page.feed(html)
     page.close()
     wrong = []
-    for text in page.text:
+    for text in page.codes:
         wrong += [f"code {m.group(0)}" for m in CODE.finditer(text)]
+    for text in page.text:
         if language == "ar":
             wrong += [m.group(0) for m in LATIN_RUN.finditer(text)]
         elif ARABIC.search(text):

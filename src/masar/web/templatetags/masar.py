@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from masar.core.dates import hijri_display
+from masar.core.labels import target_label
 
 register = template.Library()
 
@@ -59,3 +60,9 @@ def percent(part: int, whole: int) -> str:
     if not whole:
         return "0%"
     return f"{100 * part / whole:.0f}%"
+
+
+@register.filter
+def record_kind(value: str) -> str:
+    """The kind of a record (``applications.application``) as a person reads it."""
+    return target_label(value)
