@@ -2,12 +2,14 @@
 
 Signed in as each demo role, the crawler opens the home page and follows the same-site links
 of the pages it finds (the role's menu among them) two levels deep, GET only, in Arabic and
-in English. On an Arabic page, visible text holding two or more Latin words in a row is a
-finding; on an English page, any Arabic letter is. Text marked as data is left out: names as
-in a passport, MRZ lines, codes shown as codes, numbers and dates are isolated in ``<bdi>``,
-``dir="ltr"``, ``translate="no"``, ``class="latin"``, ``<code>``/``<kbd>``/``<samp>``, or an
-element whose ``lang`` says what it is in; text a person typed in a language of their own
-sits in ``dir="auto"`` (or ``<bdi>``). Every finding is reported (role, page, text).
+in English; the pilgrim's tracker is read with a lookup. On an Arabic page, visible text
+holding two or more Latin words in a row is a finding; on an English page, any Arabic
+letter is; on both, a code (`screen_clear`, `company.suspended`, `agent17`). Text marked as
+data is left out: names as in a passport, MRZ lines, numbers and dates are isolated in
+``<bdi>``, ``dir="ltr"``, ``translate="no"``, ``class="latin"``, ``<code>``/``<kbd>``/
+``<samp>``, or an element whose ``lang`` says what it is in; text a person typed in a
+language of their own sits in ``dir="auto"`` (or ``<bdi>``). A code shown as a code is
+marked ``dir="ltr"`` or ``translate="no"``. Every finding is reported (role, page, text).
 """
 
 from __future__ import annotations
