@@ -2,12 +2,14 @@
 
 Signed in as each demo role, the crawler opens the home page and follows the same-site links
 of the pages it finds (the role's menu among them) two levels deep, GET only, in Arabic and
-in English. On an Arabic page, visible text holding two or more Latin words in a row is a
-finding; on an English page, any Arabic letter is. Text marked as data is left out: names as
-in a passport, MRZ lines, codes shown as codes, numbers and dates are isolated in ``<bdi>``,
-``dir="ltr"``, ``translate="no"``, ``class="latin"``, ``<code>``/``<kbd>``/``<samp>``, or an
-element whose ``lang`` says what it is in; text a person typed in a language of their own
-sits in ``dir="auto"`` (or ``<bdi>``). Every finding is reported (role, page, text).
+in English; the pilgrim's tracker is read with a lookup. On an Arabic page, visible text
+holding two or more Latin words in a row is a finding; on an English page, any Arabic
+letter is; on both, a code (`screen_clear`, `company.suspended`, `agent17`). Text marked as
+data is left out: names as in a passport, MRZ lines, numbers and dates are isolated in
+``<bdi>``, ``dir="ltr"``, ``translate="no"``, ``class="latin"``, ``<code>``/``<kbd>``/
+``<samp>``, or an element whose ``lang`` says what it is in; text a person typed in a
+language of their own sits in ``dir="auto"`` (or ``<bdi>``). A code shown as a code is
+marked ``dir="ltr"`` or ``translate="no"``. Every finding is reported (role, page, text).
 """
 
 from __future__ import annotations
@@ -86,12 +88,11 @@ class _Page(HTMLParser):
     def __init__(self, language: str) -> None:
         super().__init__(convert_charrefs=True)
         self.language = language
-        self.stack: list[tuple[str, bool]] = []
+        # (tag, data: not read for its script, shown as a code: not read for codes)
+        self.stack: list[tuple[str, bool, bool]] = []
         self.text: list[str] = []
+        self.codes: list[str] = []
         self.links: list[str] = []
-
-    def _skipping(self) -> bool:
-        return any(skip for _tag, skip in self.stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -100,15 +101,22 @@ class _Page(HTMLParser):
         if tag in VOID_TAGS:
             return
         lang = values.get("lang", "")
-        data = tag not in {"html", "body"} and (
-            tag in DATA_TAGS
+        outer = tag in {"html", "body"}
+        # A code is shown as a code only when marked as left-to-right data or not to be
+        # translated: a bare <code>company.suspended</code> is still a code on a page.
+        as_code = not outer and (
+            tag in DATA_TAGS - {"bdi", "code", "kbd", "samp"}
             or values.get("dir") in {"ltr", "auto"}
             or values.get("translate") == "no"
-            or "latin" in values.get("class", "").split()
-            or bool(lang and not lang.startswith(self.language))
             or "hidden" in values
         )
-        self.stack.append((tag, data))
+        data = not outer and (
+            as_code
+            or tag in DATA_TAGS
+            or "latin" in values.get("class", "").split()
+            or bool(lang and not lang.startswith(self.language))
+        )
+        self.stack.append((tag, data, as_code))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -122,8 +130,13 @@ class _Page(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping() and data.strip():
-            self.text.append(" ".join(data.split()))
+        if not data.strip():
+            return
+        text = " ".join(data.split())
+        if not any(is_data for _tag, is_data, _code in self.stack):
+            self.text.append(text)
+        if not any(code for _tag, _data, code in self.stack):
+            self.codes.append(text)
 
 
 def findings_of(html: str, language: str) -> tuple[list[str], list[str]]:
@@ -132,8 +145,9 @@ def findings_of(html: str, language: str) -> tuple[list[str], list[str]]:
     page.feed(html)
     page.close()
     wrong = []
-    for text in page.text:
+    for text in page.codes:
         wrong += [f"code {m.group(0)}" for m in CODE.finditer(text)]
+    for text in page.text:
         if language == "ar":
             wrong += [m.group(0) for m in LATIN_RUN.finditer(text)]
         elif ARABIC.search(text):

@@ -21,6 +21,7 @@ from masar.core.numbers import (
     number_format,
     riyals_format,
 )
+from masar.core.labels import target_label
 
 register = template.Library()
 
@@ -203,3 +204,9 @@ def percent(part: int, whole: int) -> str:
     if not whole:
         return "0%"
     return f"{100 * part / whole:.0f}%"
+
+
+@register.filter
+def record_kind(value: str) -> str:
+    """The kind of a record (``applications.application``) as a person reads it."""
+    return target_label(value)
