@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from masar.core.dates import hijri_display
+from masar.core.labels import target_label
 from masar.core.numbers import (
     ARABIC_INDIC,
     as_decimal,
@@ -21,7 +22,6 @@ from masar.core.numbers import (
     number_format,
     riyals_format,
 )
-from masar.core.labels import target_label
 
 register = template.Library()
 
