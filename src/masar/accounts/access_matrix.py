@@ -69,6 +69,8 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("crossings", "Border crossings", True),
     Resource("stays", "Stays in the kingdom", True),
     Resource("overstays", "Overstays and escape notices", True),
+    Resource("hotel_stays", "Hotel check-ins and check-outs", True),
+    Resource("trips", "Trips between the cities and their passengers", True),
     Resource("carrier_checks", "Carrier checks", False),
     Resource("screening_reviews", "Security screening reviews", True),
     Resource("violations", "Compliance violations", False),
@@ -160,6 +162,17 @@ GRANTS: dict[str, dict[str, Access]] = {
     },
     "overstays": {
         **_grant(_OWN, *_SUBMITTERS),
+        **_grant(_ALL, *_MOHU_OVERSIGHT, *_MOI_SECURITY, *_MOI_BORDER),
+    },
+    # A hotel reads its own guests, an operator its own passengers; the pilgrim's company and
+    # agent read their pilgrims' (scoped by the application); the ministries that track the
+    # pilgrims in the kingdom read all.
+    "hotel_stays": {
+        **_grant(_OWN, *_SUBMITTERS, f"{_K.HOTEL}:*"),
+        **_grant(_ALL, *_MOHU_OVERSIGHT, *_MOI_SECURITY, *_MOI_BORDER),
+    },
+    "trips": {
+        **_grant(_OWN, *_SUBMITTERS, f"{_K.TRANSPORT}:*"),
         **_grant(_ALL, *_MOHU_OVERSIGHT, *_MOI_SECURITY, *_MOI_BORDER),
     },
     "carrier_checks": {

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "masar.training",
     "masar.visas",
     "masar.border",
+    "masar.lodging",
     "masar.compliance",
     "masar.reporting",
     "masar.web",

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LodgingConfig(AppConfig):
+    name = "masar.lodging"
+    label = "lodging"
+    verbose_name = "Accommodation and transport in the kingdom"
+
+    def ready(self) -> None:
+        from masar.lodging import events  # noqa: F401 - registers the event types

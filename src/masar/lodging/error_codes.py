@@ -1,0 +1,26 @@
+from enum import StrEnum
+
+
+class LodgingError(StrEnum):
+    NOT_ALLOWED = "not_allowed"
+    HOTEL_NOT_FOUND = "hotel_not_found"
+    OPERATOR_NOT_FOUND = "operator_not_found"
+    STATION_NOT_FOUND = "station_not_found"
+    TRIP_NOT_FOUND = "trip_not_found"
+    LICENCE_NUMBER_TAKEN = "licence_number_taken"
+    INVALID_CITY = "invalid_city"
+    INVALID_VALUE = "invalid_value"
+    ALREADY_SUSPENDED = "provider_already_suspended"
+    NOT_SUSPENDED = "provider_not_suspended"
+    PROVIDER_SUSPENDED = "provider_suspended"
+    INVALID_DATES = "invalid_dates"
+    OVER_CAPACITY = "hotel_over_capacity"
+    CITY_MISMATCH = "city_mismatch"
+    GROUP_LOCKED = "group_locked"
+    BATCH_TOO_LARGE = "batch_too_large"
+    NO_PILGRIM = "pilgrim_not_found"
+    NOT_IN_COUNTRY = "pilgrim_not_in_country"
+    IN_FUTURE = "occurred_in_future"
+    EVENT_ID_REUSED = "client_event_id_reused"
+    TRIP_ID_REUSED = "client_trip_id_reused"
+    NOT_ON_TRIP = "not_on_trip"

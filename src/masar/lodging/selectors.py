@@ -1,0 +1,219 @@
+"""Reads of accommodation and transport, scoped to the actor's organization: a hotel reads
+its own guests, an operator its own trips, a company and an agent their own pilgrims', the
+ministries that track the pilgrims all (accounts/access_matrix.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from masar.accounts.access_matrix import Access, access
+from masar.accounts.models import User
+from masar.accounts.roles import OrganizationKind
+from masar.applications.models import Application
+from masar.lodging.models import (
+    Hotel,
+    HotelStay,
+    PlannedLeg,
+    PlannedStay,
+    StayEvent,
+    TransportOperator,
+    Trip,
+    TripPassenger,
+)
+
+
+def _own_filter(actor: User, *, hotel_field: str | None, operator_field: str | None) -> Q:
+    """The rows an organization may read as its own."""
+    org = actor.organization
+    if org is None:
+        return Q(pk__in=[])
+    if org.kind == OrganizationKind.HOTEL and hotel_field:
+        return Q(**{f"{hotel_field}__organization": org})
+    if org.kind == OrganizationKind.TRANSPORT and operator_field:
+        return Q(**{f"{operator_field}__organization": org})
+    if org.kind == OrganizationKind.COMPANY:
+        return Q(application__company__organization=org)
+    if org.kind == OrganizationKind.AGENT:
+        return Q(application__agent__organization=org)
+    return Q(pk__in=[])
+
+
+def hotel_stay_list(actor: User) -> QuerySet[HotelStay]:
+    qs = HotelStay.objects.select_related("hotel__organization", "application", "pilgrim")
+    level = access(actor, "hotel_stays")
+    if level == Access.ALL:
+        return qs
+    if level == Access.OWN:
+        return qs.filter(_own_filter(actor, hotel_field="hotel", operator_field=None))
+    return qs.none()
+
+
+def stay_event_list(actor: User) -> QuerySet[StayEvent]:
+    qs = StayEvent.objects.select_related("hotel__organization", "application")
+    level = access(actor, "hotel_stays")
+    if level == Access.ALL:
+        return qs
+    if level == Access.OWN:
+        return qs.filter(_own_filter(actor, hotel_field="hotel", operator_field=None))
+    return qs.none()
+
+
+def trip_list(actor: User) -> QuerySet[Trip]:
+    """Trips the actor reads: an operator its own; a company or an agent the trips that
+    carry one of its pilgrims; the ministries all."""
+    qs = Trip.objects.select_related("operator__organization", "from_station", "to_station")
+    level = access(actor, "trips")
+    if level == Access.ALL:
+        return qs
+    org = actor.organization
+    if level == Access.OWN and org is not None:
+        if org.kind == OrganizationKind.TRANSPORT:
+            return qs.filter(operator__organization=org)
+        passages = trip_passenger_list(actor).values("trip_id")
+        return qs.filter(pk__in=passages)
+    return qs.none()
+
+
+def trip_passenger_list(actor: User) -> QuerySet[TripPassenger]:
+    qs = TripPassenger.objects.select_related("trip__operator__organization", "application")
+    level = access(actor, "trips")
+    if level == Access.ALL:
+        return qs
+    if level == Access.OWN:
+        return qs.filter(_own_filter(actor, hotel_field=None, operator_field="trip__operator"))
+    return qs.none()
+
+
+def hotel_list() -> QuerySet[Hotel]:
+    """The register of hotels: public facts (name, licence, city, beds, status)."""
+    return Hotel.objects.select_related("organization")
+
+
+def transport_operator_list() -> QuerySet[TransportOperator]:
+    return TransportOperator.objects.select_related("organization").prefetch_related("stations")
+
+
+def planned_stays(application_or_group_id: int) -> QuerySet[PlannedStay]:
+    return PlannedStay.objects.filter(group_id=application_or_group_id).select_related(
+        "hotel__organization"
+    )
+
+
+def planned_legs(group_id: int) -> QuerySet[PlannedLeg]:
+    return PlannedLeg.objects.filter(group_id=group_id).select_related("operator__organization")
+
+
+# --- Where the pilgrim was last seen ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LastKnown:
+    """The last field event of a pilgrim, of any kind, with its source.
+
+    `kind`: entry, exit (border crossings), check_in, check_out (hotels), boarding (trips);
+    `source`: who reported it (officer, gate, api, desk); `city` where it happened (a port's
+    city is kept as the port's English name, the others as City values); `place` the port
+    code, the hotel's or the operator's organization code.
+    """
+
+    kind: str
+    at: dt.datetime
+    source: str
+    city: str
+    place: str
+    place_name_en: str
+    place_name_ar: str
+    record_type: str
+    record_id: int
+
+
+def pilgrim_last_known(application: Application | int) -> LastKnown | None:
+    """The last known event of one pilgrim (its application): an accepted border crossing,
+    a check-in or check-out, or a boarding, whichever is latest."""
+    from masar.border.models import Crossing, CrossingOutcome
+
+    app_id = application if isinstance(application, int) else application.pk
+    found: list[LastKnown] = []
+    crossing = (
+        Crossing.objects.filter(application_id=app_id, outcome=CrossingOutcome.ACCEPTED)
+        .select_related("port")
+        .order_by("-occurred_at", "-client_event_id")
+        .first()
+    )
+    if crossing is not None:
+        found.append(
+            LastKnown(
+                kind=crossing.direction,
+                at=crossing.occurred_at,
+                source=crossing.source,
+                city=crossing.port.city,
+                place=crossing.port.code,
+                place_name_en=crossing.port.name_en,
+                place_name_ar=crossing.port.name_ar,
+                record_type="border.crossing",
+                record_id=crossing.pk,
+            )
+        )
+    event = (
+        StayEvent.objects.filter(application_id=app_id)
+        .select_related("hotel__organization")
+        .order_by("-occurred_at", "-client_event_id")
+        .first()
+    )
+    if event is not None:
+        org = event.hotel.organization
+        found.append(
+            LastKnown(
+                kind=event.kind,
+                at=event.occurred_at,
+                source=event.source,
+                city=event.hotel.city,
+                place=org.code,
+                place_name_en=org.name_en,
+                place_name_ar=org.name_ar,
+                record_type="lodging.stayevent",
+                record_id=event.pk,
+            )
+        )
+    boarding = (
+        TripPassenger.objects.filter(application_id=app_id, boarded_at__isnull=False)
+        .select_related("trip__operator__organization")
+        .order_by("-boarded_at", "-pk")
+        .first()
+    )
+    if boarding is not None and boarding.boarded_at is not None:
+        org = boarding.trip.operator.organization
+        found.append(
+            LastKnown(
+                kind="boarding",
+                at=boarding.boarded_at,
+                source=boarding.trip.source,
+                city=boarding.trip.from_city,
+                place=org.code,
+                place_name_en=org.name_en,
+                place_name_ar=org.name_ar,
+                record_type="lodging.trippassenger",
+                record_id=boarding.pk,
+            )
+        )
+    return max(found, key=lambda k: k.at) if found else None
+
+
+def pilgrim_field_events(application: Application) -> list[dict[str, Any]]:
+    """Every stay and trip of a pilgrim, oldest first, for the journey and the case file."""
+    items: list[dict[str, Any]] = []
+    for stay in HotelStay.objects.filter(application=application).select_related(
+        "hotel__organization"
+    ):
+        items.append({"kind": "hotel_stay", "at": stay.checked_in_at, "stay": stay})
+    for passage in TripPassenger.objects.filter(application=application).select_related(
+        "trip__operator__organization", "trip__from_station", "trip__to_station"
+    ):
+        at = passage.boarded_at or passage.trip.departure_at
+        items.append({"kind": "trip", "at": at, "passage": passage})
+    items.sort(key=lambda i: i["at"])
+    return items
