@@ -41,6 +41,7 @@ from masar.lodging import selectors as lodging_selectors
 from masar.operators.models import Agent, Company
 from masar.screening import selectors as screening_selectors
 from masar.visas import selectors as visa_selectors
+from masar.whereabouts import selectors as whereabouts_selectors
 from tests.applications.factories import ApplicationFactory, GroupFactory
 from tests.factories import (
     AgentFactory,
@@ -215,6 +216,7 @@ def observe(world: World, actor: Any) -> dict[str, Access | str]:
         "guarantee_ledgers": compliance_selectors.invoice_list(actor=actor),
         "hotel_stays": lodging_selectors.hotel_stay_list(actor),
         "trips": lodging_selectors.trip_list(actor),
+        "whereabouts_alerts": whereabouts_selectors.alert_list(actor),
     }
     for key, qs in structural.items():
         seen[key] = _scope_level(actor, qs)

@@ -45,7 +45,10 @@ def _nav(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("agent_staff", ["/", "/groups/", "/applications/", "/visas/", "/training/", TOKENS]),
+        (
+            "agent_staff",
+            ["/", "/groups/", "/applications/", "/visas/", "/whereabouts/", "/training/", TOKENS],
+        ),
         (
             "border_officer",
             [
@@ -54,6 +57,7 @@ def _nav(html: str) -> list[str]:
                 "/border/in-country/",
                 "/border/due/",
                 "/border/overstays/",
+                "/whereabouts/unknown/",
                 TOKENS,
             ],
         ),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "masar.visas",
     "masar.border",
     "masar.lodging",
+    "masar.whereabouts",
     "masar.compliance",
     "masar.reporting",
     "masar.web",
@@ -278,6 +279,10 @@ SPECTACULAR_SETTINGS = {
         # submitting side while the authorities review it).
         "ShownApplicationStatusEnum": "masar.applications.api.serializers.STATUS_CHOICES",
         "CarrierCodeEnum": "masar.border.error_codes.CarrierCode",
+        # The season's kind keeps the name it had before alerts had a `kind` too.
+        "KindEnum": "masar.seasons.models.SeasonKind",
+        "WhereaboutsAlertKindEnum": "masar.whereabouts.models.AlertKind",
+        "WhereaboutsAlertStatusEnum": "masar.whereabouts.models.AlertStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
