@@ -278,6 +278,16 @@ SPECTACULAR_SETTINGS = {
         # submitting side while the authorities review it).
         "ShownApplicationStatusEnum": "masar.applications.api.serializers.STATUS_CHOICES",
         "CarrierCodeEnum": "masar.border.error_codes.CarrierCode",
+        # Names kept stable now that lodging's fields share these names ("kind", "mode",
+        # "source") with other choice sets.
+        "KindEnum": "masar.seasons.models.SeasonKind",
+        "ModeEnum": "masar.applications.models.ManifestMode",
+        "SourceEnum": ["gate", "api"],
+        "CityEnum": "masar.lodging.models.City",
+        "ProviderStatusEnum": "masar.lodging.models.ProviderStatus",
+        "TransportModeEnum": "masar.lodging.models.TransportMode",
+        "StayEventKindEnum": "masar.lodging.models.StayEventKind",
+        "FieldSourceEnum": "masar.lodging.models.FieldSource",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
