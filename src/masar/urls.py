@@ -19,6 +19,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("masar.training.api_urls")),
     path("", include("masar.visas.api_urls")),
     path("", include("masar.border.api_urls")),
+    path("", include("masar.lodging.api_urls")),
     path("", include("masar.whereabouts.api_urls")),
     path("", include("masar.compliance.api_urls")),
     path("", include("masar.reporting.api_urls")),

@@ -7,4 +7,7 @@ class LodgingConfig(AppConfig):
     verbose_name = "Accommodation and transport in the kingdom"
 
     def ready(self) -> None:
-        from masar.lodging import events  # noqa: F401 - registers the event types
+        from masar.lodging import (
+            eligibility,  # noqa: F401 - registers the itinerary's eligibility rules
+            events,  # noqa: F401 - registers the event types
+        )
