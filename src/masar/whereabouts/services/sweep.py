@@ -105,8 +105,9 @@ def conditions_sql(now: dt.datetime) -> tuple[str, list[Any]]:
           AND EXISTS (SELECT 1 FROM {t["ps"]} ps WHERE ps.group_id = a.group_id)
     """
     columns = (
-        "s.application_id, '{kind}', a.pilgrim_id, s.season_id, s.company_id, "
-        "s.agent_id, s.nationality, {city}, {hotel}"
+        "s.application_id AS application_id, '{kind}' AS kind, a.pilgrim_id AS pilgrim_id, "
+        "s.season_id AS season_id, s.company_id AS company_id, s.agent_id AS agent_id, "
+        "s.nationality AS nationality, {city} AS city, {hotel} AS hotel_id"
     )
 
     def select(kind: str, city: str, hotel: str, join: str = "") -> str:
