@@ -281,3 +281,17 @@ def journey_items(actor: User, application: Application) -> list[dict[str, Any]]
             }
         )
     return items
+
+
+def hotel_in_house_count(hotel: Hotel) -> int:
+    """Guests checked in at the hotel now (on the open-stays index; bounded by the beds)."""
+    return HotelStay.objects.filter(hotel=hotel, checked_out_at__isnull=True).count()
+
+
+def hotel_guests(hotel: Hotel) -> QuerySet[HotelStay]:
+    """The hotel's guests in the house now, newest check-in first (the open-stays index)."""
+    return (
+        HotelStay.objects.filter(hotel=hotel, checked_out_at__isnull=True)
+        .select_related("application", "pilgrim")
+        .order_by("-checked_in_at", "-id")
+    )
