@@ -39,6 +39,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("masar.training.urls")),
     path("", include("masar.visas.urls")),
     path("", include("masar.border.urls")),
+    path("", include("masar.lodging.urls")),
     path("", include("masar.whereabouts.urls")),
     path("", include("masar.compliance.urls")),
     path("", include("masar.reporting.urls")),

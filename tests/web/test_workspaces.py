@@ -66,7 +66,19 @@ def _nav(html: str) -> list[str]:
             "security_analyst",
             ["/", "/screening/", "/screening/watchlists/", "/applications/", TOKENS],
         ),
-        ("licensing_officer", ["/", "/companies/", "/agents/", "/seasons/", "/audit/", TOKENS]),
+        (
+            "licensing_officer",
+            [
+                "/",
+                "/companies/",
+                "/agents/",
+                "/providers/hotels/",
+                "/providers/transport/",
+                "/seasons/",
+                "/audit/",
+                TOKENS,
+            ],
+        ),
     ],
 )
 def test_each_role_has_its_own_navigation(request: Any, who: str, expected: list[str]) -> None:

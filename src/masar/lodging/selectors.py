@@ -217,3 +217,81 @@ def pilgrim_field_events(application: Application) -> list[dict[str, Any]]:
         items.append({"kind": "trip", "at": at, "passage": passage})
     items.sort(key=lambda i: i["at"])
     return items
+
+
+def pilgrim_hotel_stays(actor: User, application: Application) -> list[HotelStay]:
+    """A pilgrim's hotel stays as the actor may read them, oldest first."""
+    return list(
+        hotel_stay_list(actor)
+        .filter(application=application)
+        .select_related("hotel__organization")
+        .order_by("checked_in_at", "pk")
+    )
+
+
+def pilgrim_trips(actor: User, application: Application) -> list[TripPassenger]:
+    """A pilgrim's places on trips as the actor may read them, by departure."""
+    return list(
+        trip_passenger_list(actor)
+        .filter(application=application)
+        .select_related("trip__operator__organization", "trip__from_station", "trip__to_station")
+        .order_by("trip__departure_at", "pk")
+    )
+
+
+def journey_items(actor: User, application: Application) -> list[dict[str, Any]]:
+    """The pilgrim's field events as items of the journey's timeline: each check-in,
+    check-out and boarding (or planned departure of a trip not yet boarded)."""
+    items: list[dict[str, Any]] = []
+    blank = {"from_status": None, "to_status": None, "port_code": None, "direction": None}
+    blank |= {"outcome": None, "refusal_code": None}
+    for stay in pilgrim_hotel_stays(actor, application):
+        place = stay.hotel.organization.code
+        items.append(
+            {
+                **blank,
+                "kind": "check_in",
+                "at": stay.checked_in_at,
+                "name": "check_in",
+                "place": place,
+                "city": stay.city,
+            }
+        )
+        if stay.checked_out_at is not None:
+            items.append(
+                {
+                    **blank,
+                    "kind": "check_out",
+                    "at": stay.checked_out_at,
+                    "name": "check_out",
+                    "place": place,
+                    "city": stay.city,
+                }
+            )
+    for passage in pilgrim_trips(actor, application):
+        trip = passage.trip
+        items.append(
+            {
+                **blank,
+                "kind": "boarding" if passage.boarded_at else "trip",
+                "at": passage.boarded_at or trip.departure_at,
+                "name": f"{trip.from_city}-{trip.to_city}",
+                "place": trip.operator.organization.code,
+                "city": trip.from_city,
+            }
+        )
+    return items
+
+
+def hotel_in_house_count(hotel: Hotel) -> int:
+    """Guests checked in at the hotel now (on the open-stays index; bounded by the beds)."""
+    return HotelStay.objects.filter(hotel=hotel, checked_out_at__isnull=True).count()
+
+
+def hotel_guests(hotel: Hotel) -> QuerySet[HotelStay]:
+    """The hotel's guests in the house now, newest check-in first (the open-stays index)."""
+    return (
+        HotelStay.objects.filter(hotel=hotel, checked_out_at__isnull=True)
+        .select_related("application", "pilgrim")
+        .order_by("-checked_in_at", "-id")
+    )

@@ -104,9 +104,16 @@ _BY_ROLE: dict[str, tuple[NavItem, ...]] = {
     Role.LICENSING_OFFICER: (
         NavItem(RECORDS, _("Companies"), "web:companies"),
         NavItem(RECORDS, _("Agents"), "web:agents"),
+        NavItem(RECORDS, _("Hotels"), "lodging:hotels"),
+        NavItem(RECORDS, _("Transport operators"), "lodging:operators"),
         NavItem(RECORDS, _("Seasons"), "web:seasons"),
         _AUDIT,
     ),
+    Role.HOTEL_STAFF: (
+        NavItem(WORK, _("Front desk"), "lodging:desk"),
+        NavItem(RECORDS, _("Guests in the house"), "lodging:guests"),
+    ),
+    Role.TRANSPORT_STAFF: (NavItem(WORK, _("Trips"), "lodging:trips"),),
     Role.ANALYST: (_DASHBOARDS, NavItem(OVERSIGHT, _("League table"), "compliance:league")),
 }
 
@@ -116,6 +123,8 @@ _SUPERVISOR_BY_KIND: dict[str, tuple[str, ...]] = {
     OrganizationKind.MOI: (Role.SECURITY_ANALYST, Role.BORDER_OFFICER, Role.ANALYST),
     OrganizationKind.COMPANY: (Role.COMPANY_STAFF,),
     OrganizationKind.AGENT: (Role.AGENT_STAFF,),
+    OrganizationKind.HOTEL: (Role.HOTEL_STAFF,),
+    OrganizationKind.TRANSPORT: (Role.TRANSPORT_STAFF,),
 }
 
 
