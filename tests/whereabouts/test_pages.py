@@ -180,3 +180,17 @@ def test_the_lists_run_the_same_queries_whatever_the_rows(
     whereabouts_sweep(now=now)
     assert WhereaboutsAlert.objects.count() == 6
     assert [queries(user, url) for user, url in pages] == before
+
+
+def test_the_homes_count_the_alerts_waiting(
+    world: Any, company_staff: Any, inspector: Any, now: dt.datetime
+) -> None:
+    home = client_for(company_staff).get("/").content.decode()
+    assert 'data-queue="whereabouts" data-count="2"' in home
+    assert (
+        'data-queue="whereabouts" data-count="0"' in client_for(inspector).get("/").content.decode()
+    )
+    whereabouts_sweep(now=now + 25 * H)
+    assert (
+        'data-queue="whereabouts" data-count="2"' in client_for(inspector).get("/").content.decode()
+    )
