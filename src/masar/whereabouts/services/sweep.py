@@ -52,6 +52,7 @@ ACTIVE_SQL = f"('{AlertStatus.OPEN}', '{AlertStatus.ANSWERED}', '{AlertStatus.ES
 COND = "whereabouts_sweep_conditions"
 NEW = "whereabouts_sweep_new"
 ENDED = "whereabouts_sweep_ended"
+SWEEP_LOCK = 0x57484552  # the advisory lock key of the sweep
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,10 @@ def whereabouts_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     sql = _Sql()
     t = tables()
     with transaction.atomic(), connection.cursor() as cursor:
+        if sql.pg:
+            # One sweep at a time: a second one waits, then finds everything done (two at
+            # once would both read the same new conditions). SQLite has one writer anyway.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
         _conditions(cursor, sql=sql, now=now)
         closed = _close(cursor, sql=sql, t=t, now=now)
         raised, by_kind = _raise(cursor, sql=sql, t=t, now=now)
@@ -447,13 +452,25 @@ def _escalate(cursor: Any, *, sql: _Sql, t: dict[str, str], now: dt.datetime) ->
     escalated: int = cursor.rowcount
     if not escalated:
         return 0
+    # The status is checked again under the row lock: an answer committed since wins.
     cursor.execute(
         f"""
         UPDATE {t["alert"]} SET status = %s, escalated_at = %s
-        WHERE id IN (SELECT alert_id FROM {ENDED})
+        WHERE id IN (SELECT alert_id FROM {ENDED}) AND status = %s
         """,
-        [AlertStatus.ESCALATED, p_now],
+        [AlertStatus.ESCALATED, p_now, AlertStatus.OPEN],
     )
+    if cursor.rowcount < escalated:
+        cursor.execute(
+            f"""
+            DELETE FROM {ENDED} WHERE NOT EXISTS (SELECT 1 FROM {t["alert"]} al
+                WHERE al.id = {ENDED}.alert_id AND al.status = %s)
+            """,
+            [AlertStatus.ESCALATED],
+        )
+        escalated -= cursor.rowcount
+    if not escalated:
+        return 0
     deadline_text = (
         "to_char(al.deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
         if sql.pg
