@@ -238,7 +238,7 @@ def _hotel_lines(actor: User) -> list[QueueLine]:
     from masar.lodging.models import HotelStay
 
     guests = HotelStay.objects.filter(
-        hotel__organization_id=actor.organization_id, checked_out_at__isnull=True
+        hotel__organization=actor.organization, checked_out_at__isnull=True
     ).aggregate(n=Count("pk"), oldest=Min("checked_in_at"))
     return [
         QueueLine(
@@ -256,7 +256,7 @@ def _transport_lines(actor: User) -> list[QueueLine]:
 
     today = timezone.localdate()
     waiting = TripPassenger.objects.filter(
-        trip__operator__organization_id=actor.organization_id,
+        trip__operator__organization=actor.organization,
         trip__departure_at__date=today,
         boarded_at__isnull=True,
     ).aggregate(n=Count("pk"), oldest=Min("trip__departure_at"))
