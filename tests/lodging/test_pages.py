@@ -249,3 +249,21 @@ def test_a_company_cannot_change_the_itinerary(group: Any, company_staff: Any, h
     assert not PlannedStay.objects.exists()
     outsider = UserFactory(roles=["agent_staff"])
     assert signed_in(outsider).get(f"/groups/{group.pk}/itinerary/").status_code == 404
+
+
+def test_the_homes_count_what_waits(hotel: Any, hotel_clerk: Any, operator_clerk: Any):
+    HotelStayFactory(hotel=hotel)
+    left = dt.datetime.now(dt.UTC)
+    HotelStayFactory(hotel=hotel, checked_in_at=left - dt.timedelta(days=1), checked_out_at=left)
+    html = signed_in(hotel_clerk).get("/").content.decode()
+    assert 'data-queue="guests" data-count="1"' in html
+    operator = operator_clerk.organization.transport_operator
+    trip = TripFactory(operator=operator)
+    TripPassenger.objects.create(
+        trip=trip,
+        application=HotelStay.objects.first().application,
+        pilgrim=HotelStay.objects.first().pilgrim,
+        company=HotelStay.objects.first().company,
+    )
+    html = signed_in(operator_clerk).get("/").content.decode()
+    assert 'data-queue="boardings" data-count="1"' in html

@@ -11,7 +11,7 @@ import pytest
 from masar.core.errors import Forbidden, ValidationFailed
 from masar.integration.models import OutboxEvent
 from masar.lodging.models import HotelStay, StayEvent
-from masar.lodging.selectors import pilgrim_last_known
+from masar.lodging.selectors import pilgrim_last_known, pilgrims_last_known
 from masar.lodging.services import stay_record, stays_record_batch
 from tests.lodging.conftest import event_id
 
@@ -105,3 +105,25 @@ def test_only_a_hotel_records(visa_for: Any, company_staff: Any, now: Any):
     with pytest.raises(Forbidden):
         stays_record_batch(actor=company_staff, events=[ev(visa, "check_in", now)])
     assert StayEvent.objects.count() == 0
+
+
+def test_the_last_known_event_of_many_pilgrims_in_three_queries(
+    visa_for: Any, hotel_system: Any, now: Any, django_assert_num_queries: Any
+):
+    first, second, third = visa_for(), visa_for(), visa_for()
+    stays_record_batch(
+        actor=hotel_system,
+        events=[
+            ev(first, "check_in", now - dt.timedelta(hours=3)),
+            ev(first, "check_out", now - dt.timedelta(hours=1)),
+            ev(second, "check_in", now - dt.timedelta(hours=2)),
+        ],
+    )
+    ids = [first.application_id, second.application_id, third.application_id]
+    with django_assert_num_queries(3):
+        known = pilgrims_last_known(ids)
+    assert {k: (v.kind, v.at) for k, v in known.items()} == {
+        first.application_id: ("check_out", now - dt.timedelta(hours=1)),
+        second.application_id: ("check_in", now - dt.timedelta(hours=2)),
+    }
+    assert pilgrim_last_known(third.application) is None

@@ -264,6 +264,43 @@ def _trainer_lines(actor: User) -> list[QueueLine]:
     ]
 
 
+def _hotel_lines(actor: User) -> list[QueueLine]:
+    from masar.lodging.models import HotelStay
+
+    guests = HotelStay.objects.filter(
+        hotel__organization=actor.organization, checked_out_at__isnull=True
+    ).aggregate(n=Count("pk"), oldest=Min("checked_in_at"))
+    return [
+        QueueLine(
+            "guests",
+            _("Guests in the house"),
+            guests["n"],
+            reverse("lodging:guests"),
+            guests["oldest"],
+        ),
+    ]
+
+
+def _transport_lines(actor: User) -> list[QueueLine]:
+    from masar.lodging.models import TripPassenger
+
+    today = timezone.localdate()
+    waiting = TripPassenger.objects.filter(
+        trip__operator__organization=actor.organization,
+        trip__departure_at__date=today,
+        boarded_at__isnull=True,
+    ).aggregate(n=Count("pk"), oldest=Min("trip__departure_at"))
+    return [
+        QueueLine(
+            "boardings",
+            _("Passengers of today's trips not boarded yet"),
+            waiting["n"],
+            reverse("lodging:trips"),
+            waiting["oldest"],
+        ),
+    ]
+
+
 _LINES = {
     Role.AGENT_STAFF: _agent_lines,
     Role.COMPANY_STAFF: _company_lines,
@@ -271,6 +308,8 @@ _LINES = {
     Role.SECURITY_ANALYST: _security_lines,
     Role.INSPECTOR: _inspector_lines,
     Role.TRAINER: _trainer_lines,
+    Role.HOTEL_STAFF: _hotel_lines,
+    Role.TRANSPORT_STAFF: _transport_lines,
 }
 
 
