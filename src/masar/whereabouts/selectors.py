@@ -283,10 +283,13 @@ def pilgrim_find(actor: User, key: str) -> Application | None:
     if not key:
         return None
     qs = application_list(actor=actor)
-    lookup = Q(number=key.upper()) | Q(pilgrim__passport_number=key.upper())
-    if is_whole_number(key):
-        lookup |= Q(pk=int(key))
-    return qs.filter(lookup).order_by("-id").first()
+    # One indexed lookup at a time: an OR across the pilgrim join reads every application.
+    found = qs.filter(number=key.upper()).first()
+    if found is None and is_whole_number(key):
+        found = qs.filter(pk=int(key)).first()
+    if found is None:
+        found = qs.filter(pilgrim__passport_number=key.upper()).order_by("-id").first()
+    return found
 
 
 def pilgrim_whereabouts(actor: User, application: Application) -> PilgrimWhereabouts:
