@@ -194,3 +194,13 @@ def test_the_homes_count_the_alerts_waiting(
     assert (
         'data-queue="whereabouts" data-count="2"' in client_for(inspector).get("/").content.decode()
     )
+
+
+def test_the_case_file_shows_the_alerts(world: Any, company_staff: Any) -> None:
+    application = world["missing"][0]
+    alert = WhereaboutsAlert.objects.get(application=application)
+    page = client_for(company_staff).get(f"/applications/{application.pk}/").content.decode()
+    assert f'data-alert="{alert.pk}"' in page
+    assert "Not checked in after entry" in page
+    lodged = client_for(company_staff).get(f"/applications/{world['lodged'].pk}/").content.decode()
+    assert 'id="whereabouts-h"' not in lodged

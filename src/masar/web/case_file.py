@@ -68,6 +68,7 @@ def case_file(*, actor: User, application: Application) -> dict[str, Any]:
     from masar.visas.models import RejectionReason, Visa
     from masar.visas.seal import seal_qr_svg
     from masar.visas.services.common import is_visa_officer
+    from masar.whereabouts.selectors import alert_list as whereabouts_alerts
 
     visa = Visa.objects.filter(application=application).select_related("season").first()
     context: dict[str, Any] = {
@@ -87,6 +88,7 @@ def case_file(*, actor: User, application: Application) -> dict[str, Any]:
         # Hotels and trips inside the kingdom, as the reader may see them (access matrix).
         "hotel_stays": pilgrim_hotel_stays(actor, application),
         "trips": pilgrim_trips(actor, application),
+        "whereabouts_alerts": list(whereabouts_alerts(actor).filter(application=application)[:20]),
         "violations": list(
             Violation.objects.filter(application_ref=application.pk).order_by("occurred_on", "pk")
         ),
