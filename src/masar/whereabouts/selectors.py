@@ -145,13 +145,13 @@ def unknown_list(actor: User, filters: AlertFilters | None = None) -> QuerySet[A
 
 
 @dataclass(frozen=True)
-class Count_:
+class UnknownCount:
     key: str
     label: str
     count: int
 
 
-def unknown_counts(actor: User, *, by: str, language: str = "ar") -> list[Count_]:
+def unknown_counts(actor: User, *, by: str, language: str = "ar") -> list[UnknownCount]:
     """Pilgrims whose whereabouts are unknown, by company or by nationality (distinct
     applications: one pilgrim with two alerts counts once)."""
     qs = WhereaboutsAlert.objects.filter(UNKNOWN)
@@ -178,14 +178,16 @@ def unknown_counts(actor: User, *, by: str, language: str = "ar") -> list[Count_
                 "organization"
             )
         }
-        return [Count_(str(r["key"]), names.get(r["key"], str(r["key"])), r["n"]) for r in rows]
+        return [
+            UnknownCount(str(r["key"]), names.get(r["key"], str(r["key"])), r["n"]) for r in rows
+        ]
     rows = (
         qs.order_by()
         .values(key=F("nationality"))
         .annotate(n=Count("application_id", distinct=True))
         .order_by("-n", "key")
     )
-    return [Count_(str(r["key"]), str(r["key"]), r["n"]) for r in rows]
+    return [UnknownCount(str(r["key"]), str(r["key"]), r["n"]) for r in rows]
 
 
 # --- Occupancy --------------------------------------------------------------------------

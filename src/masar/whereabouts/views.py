@@ -24,7 +24,7 @@ from masar.core.pagination import KeysetPaginator, capped_count
 from masar.core.reads import personal_data_read
 from masar.lodging.models import City
 from masar.whereabouts import exports, selectors
-from masar.whereabouts.models import AlertAnswer, AlertKind, WhereaboutsAlert
+from masar.whereabouts.models import AlertAnswer, AlertKind
 from masar.whereabouts.services import alert_answer, can_answer
 
 PAGE_SIZE = 50
@@ -277,7 +277,3 @@ def unknown_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHt
     return exports.export_response(
         fmt, "whereabouts-unknown", exports.ALERT_HEADER, exports.alert_rows(qs), rtl=_rtl()
     )
-
-
-def alert_label(alert: WhereaboutsAlert) -> str:
-    return str(alert.get_kind_display())
