@@ -66,7 +66,7 @@ class _Raw:
     identity: Identity
 
 
-def _as_moment(value: Any) -> dt.datetime | None:
+def as_moment(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         moment: dt.datetime | None = value
     elif isinstance(value, str):
@@ -117,7 +117,7 @@ def _normalize(raw_events: Sequence[Mapping[str, Any]], *, now: dt.datetime) -> 
         kind = str(raw.get("kind") or "")
         if kind not in StayEventKind.values:
             bad("kind", _("The kind must be check_in or check_out."))
-        occurred_at = _as_moment(raw.get("occurred_at"))
+        occurred_at = as_moment(raw.get("occurred_at"))
         if occurred_at is None:
             bad("occurred_at", _("A time with its UTC offset is required."))
         elif occurred_at > now + CLOCK_SKEW:
