@@ -235,7 +235,10 @@ def _trip_locked(
 def _add_passengers(trip: Trip, passengers: Sequence[Mapping[str, Any]]) -> list[PassengerAnswer]:
     identities = [identity_from(p) for p in passengers]
     identities_resolve(identities)
-    have = {p.application_id: p for p in TripPassenger.objects.filter(trip=trip)}
+    have = {
+        p.application_id: p
+        for p in TripPassenger.objects.filter(trip=trip).select_related("application")
+    }
     answers: list[PassengerAnswer] = []
     new: dict[int, TripPassenger] = {}
     for index, identity in enumerate(identities):
