@@ -312,3 +312,35 @@ def test_a_hotel_and_an_operator_change_nothing_of_others(
     assert other.json()["results"][0]["created"] is True
     assert HotelStay.objects.get().checked_out_at is None
     assert StayEvent.objects.count() == before[0] + 1
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size(
+    api: Any, visa_for: Any, hotel_system: Any, now: Any
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    visas = [visa_for() for _ in range(5)]
+    client = api(hotel_system)
+
+    def post(batch: list[Any]) -> tuple[int, int]:
+        events = [
+            {
+                "client_event_id": f"q-{v.number}",
+                "kind": "check_in",
+                "occurred_at": _iso(now),
+                "visa_number": v.number,
+            }
+            for v in batch
+        ]
+        with CaptureQueriesContext(connection) as fresh:
+            client.post("/api/v1/stays/", {"events": events}, format="json")
+        with CaptureQueriesContext(connection) as replay:
+            body = client.post("/api/v1/stays/", {"events": events}, format="json").json()
+        assert all(r["stay"] is not None for r in body["results"])
+        return len(fresh), len(replay)
+
+    client.get("/api/v1/stays/")  # the first request of a client does its own work once
+    small = post(visas[:1])
+    large = post(visas[1:])
+    assert large == small

@@ -66,7 +66,7 @@ class _Raw:
     identity: Identity
 
 
-def _as_moment(value: Any) -> dt.datetime | None:
+def as_moment(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         moment: dt.datetime | None = value
     elif isinstance(value, str):
@@ -117,7 +117,7 @@ def _normalize(raw_events: Sequence[Mapping[str, Any]], *, now: dt.datetime) -> 
         kind = str(raw.get("kind") or "")
         if kind not in StayEventKind.values:
             bad("kind", _("The kind must be check_in or check_out."))
-        occurred_at = _as_moment(raw.get("occurred_at"))
+        occurred_at = as_moment(raw.get("occurred_at"))
         if occurred_at is None:
             bad("occurred_at", _("A time with its UTC offset is required."))
         elif occurred_at > now + CLOCK_SKEW:
@@ -194,7 +194,10 @@ def _record_locked(
 ) -> list[StayResult]:
     ids = {r.client_event_id for r in raws}
     seen = {
-        e.client_event_id: e for e in StayEvent.objects.filter(hotel=hotel, client_event_id__in=ids)
+        e.client_event_id: e
+        for e in StayEvent.objects.filter(hotel=hotel, client_event_id__in=ids).select_related(
+            "application"
+        )
     }
     fresh: list[_Raw] = []
     firsts: set[str] = set()
@@ -211,7 +214,7 @@ def _record_locked(
             (e.client_event_id, e)
             for e in StayEvent.objects.filter(
                 hotel=hotel, client_event_id__in=[r.client_event_id for r in fresh]
-            )
+            ).select_related("application")
         )
         fresh = [r for r in fresh if r.client_event_id not in seen]
     new: dict[str, StayEvent] = {}
@@ -249,6 +252,16 @@ def _record_locked(
                 "client_event_ids": sorted(e.client_event_id for e in stored)[:20],
             },
         )
+    # The stays of the replayed events too, in one query (a replayed batch is common).
+    replayed = {e.application_id for e in seen.values()} - set(stays)
+    if replayed:
+        for known in HotelStay.objects.filter(
+            hotel=hotel, application_id__in=replayed
+        ).select_related("application"):
+            known.hotel = hotel
+            stays.setdefault(known.application_id, []).append(known)
+        for app_id in replayed:
+            stays.setdefault(app_id, [])
     results: list[StayResult] = []
     answered: set[str] = set()
     for raw in raws:
@@ -337,7 +350,10 @@ def hotel_stays_replay(
     ):
         events[event.application_id].append(event)
     existing: dict[int, dict[dt.datetime, HotelStay]] = defaultdict(dict)
-    for found in HotelStay.objects.filter(hotel=hotel, application_id__in=ids):
+    for found in HotelStay.objects.filter(hotel=hotel, application_id__in=ids).select_related(
+        "application"
+    ):
+        found.hotel = hotel
         existing[found.application_id][found.checked_in_at] = found
     result: dict[int, list[HotelStay]] = {}
     create: list[HotelStay] = []
@@ -354,7 +370,7 @@ def hotel_stays_replay(
             stay: HotelStay | None = have.get(checked_in)
             if stay is None and app is not None:
                 stay = HotelStay(
-                    application_id=app_id,
+                    application=app,
                     pilgrim_id=app.pilgrim_id,
                     company_id=app.company_id,
                     hotel=hotel,

@@ -35,7 +35,7 @@ from masar.lodging.services.identity import (
     identities_resolve,
     identity_from,
 )
-from masar.lodging.services.stays import CLOCK_SKEW, _as_moment
+from masar.lodging.services.stays import CLOCK_SKEW, as_moment
 
 MAX_PASSENGERS = 1000
 RECORDERS = (Role.TRANSPORT_STAFF, Role.SUPERVISOR, Role.INTEGRATION)
@@ -140,7 +140,7 @@ def trip_record(
         errors["to_city"] = [_("A trip goes from one city to another.")]
     if not client_trip_id.strip() or len(client_trip_id) > 64:
         errors["client_trip_id"] = [_("A client trip id of 1 to 64 characters is required.")]
-    moment = _as_moment(departure_at)
+    moment = as_moment(departure_at)
     if moment is None:
         errors["departure_at"] = [_("A time with its UTC offset is required.")]
     if errors:
@@ -235,7 +235,10 @@ def _trip_locked(
 def _add_passengers(trip: Trip, passengers: Sequence[Mapping[str, Any]]) -> list[PassengerAnswer]:
     identities = [identity_from(p) for p in passengers]
     identities_resolve(identities)
-    have = {p.application_id: p for p in TripPassenger.objects.filter(trip=trip)}
+    have = {
+        p.application_id: p
+        for p in TripPassenger.objects.filter(trip=trip).select_related("application")
+    }
     answers: list[PassengerAnswer] = []
     new: dict[int, TripPassenger] = {}
     for index, identity in enumerate(identities):
@@ -286,7 +289,7 @@ def boardings_record(
     moments: list[dt.datetime] = []
     errors: dict[str, list[str]] = {}
     for index, raw in enumerate(boardings):
-        moment = _as_moment(raw.get("boarded_at") or now)
+        moment = as_moment(raw.get("boarded_at") or now)
         if moment is None:
             errors[f"boardings.{index}.boarded_at"] = [_("A time with its UTC offset is required.")]
         elif moment > now + CLOCK_SKEW:

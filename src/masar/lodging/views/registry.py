@@ -18,6 +18,7 @@ from masar.core.selectors import audit_list
 from masar.lodging import selectors, services
 from masar.lodging.forms import HotelRegisterForm, OperatorRegisterForm, StationForm
 from masar.lodging.models import City, ProviderStatus, TransportMode
+from masar.lodging.services.providers import Provider
 from masar.lodging.views.common import PAGE_SIZE, actor_of, apply_error
 
 
@@ -129,16 +130,16 @@ def operator_register(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, _("Register a transport operator"), _("Register"), error)
 
 
-def _status_action(request: HttpRequest, provider: object) -> None:
+def _status_action(request: HttpRequest, provider: Provider) -> None:
     actor = actor_of(request)
     action = request.POST.get("action")
     reason = request.POST.get("reason", "").strip()
     try:
         if action == "suspend":
-            services.provider_suspend(actor=actor, provider=provider, reason=reason)  # type: ignore[arg-type]
+            services.provider_suspend(actor=actor, provider=provider, reason=reason)
             messages.success(request, _("The licence is suspended."))
         elif action == "reinstate":
-            services.provider_reinstate(actor=actor, provider=provider, reason=reason)  # type: ignore[arg-type]
+            services.provider_reinstate(actor=actor, provider=provider, reason=reason)
             messages.success(request, _("The suspension is lifted."))
         else:
             messages.error(request, _("Unknown action."))
