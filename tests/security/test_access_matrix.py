@@ -37,9 +37,11 @@ from masar.compliance import selectors as compliance_selectors
 from masar.core import selectors as core_selectors
 from masar.core.audit import audit_record
 from masar.core.models import PersonalDataRead
+from masar.lodging import selectors as lodging_selectors
 from masar.operators.models import Agent, Company
 from masar.screening import selectors as screening_selectors
 from masar.visas import selectors as visa_selectors
+from masar.whereabouts import selectors as whereabouts_selectors
 from tests.applications.factories import ApplicationFactory, GroupFactory
 from tests.factories import (
     AgentFactory,
@@ -49,6 +51,7 @@ from tests.factories import (
     SeasonFactory,
     UserFactory,
 )
+from tests.lodging.factories import HotelFactory, TransportOperatorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +86,17 @@ class World:
             for status in ApplicationStatus.values
         }
         self.ministry = OrganizationFactory(kind=kind) if kind in ("mohu", "mofa", "moi") else None
+        self.own_hotel, self.other_hotel = HotelFactory(), HotelFactory()
+        self.own_operator, self.other_operator = (
+            TransportOperatorFactory(),
+            TransportOperatorFactory(),
+        )
         self.organization = {
             "company": self.own_company.organization,
             "agent": self.own_agent.organization,
             "carrier": self.own_carrier,
+            "hotel": self.own_hotel.organization,
+            "transport": self.own_operator.organization,
         }.get(kind, self.ministry)
         self.stranger = UserFactory(organization=self.other_company.organization)
 
@@ -204,6 +214,9 @@ def observe(world: World, actor: Any) -> dict[str, Access | str]:
         "screening_reviews": screening_selectors.review_list(actor=actor, status=None),
         "violations": compliance_selectors.violation_list(actor=actor),
         "guarantee_ledgers": compliance_selectors.invoice_list(actor=actor),
+        "hotel_stays": lodging_selectors.hotel_stay_list(actor),
+        "trips": lodging_selectors.trip_list(actor),
+        "whereabouts_alerts": whereabouts_selectors.alert_list(actor),
     }
     for key, qs in structural.items():
         seen[key] = _scope_level(actor, qs)

@@ -45,7 +45,10 @@ def _nav(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("agent_staff", ["/", "/groups/", "/applications/", "/visas/", "/training/", TOKENS]),
+        (
+            "agent_staff",
+            ["/", "/groups/", "/applications/", "/visas/", "/whereabouts/", "/training/", TOKENS],
+        ),
         (
             "border_officer",
             [
@@ -54,6 +57,7 @@ def _nav(html: str) -> list[str]:
                 "/border/in-country/",
                 "/border/due/",
                 "/border/overstays/",
+                "/whereabouts/unknown/",
                 TOKENS,
             ],
         ),
@@ -62,7 +66,19 @@ def _nav(html: str) -> list[str]:
             "security_analyst",
             ["/", "/screening/", "/screening/watchlists/", "/applications/", TOKENS],
         ),
-        ("licensing_officer", ["/", "/companies/", "/agents/", "/seasons/", "/audit/", TOKENS]),
+        (
+            "licensing_officer",
+            [
+                "/",
+                "/companies/",
+                "/agents/",
+                "/providers/hotels/",
+                "/providers/transport/",
+                "/seasons/",
+                "/audit/",
+                TOKENS,
+            ],
+        ),
     ],
 )
 def test_each_role_has_its_own_navigation(request: Any, who: str, expected: list[str]) -> None:

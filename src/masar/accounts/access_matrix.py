@@ -69,6 +69,9 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("crossings", "Border crossings", True),
     Resource("stays", "Stays in the kingdom", True),
     Resource("overstays", "Overstays and escape notices", True),
+    Resource("hotel_stays", "Hotel check-ins and check-outs", True),
+    Resource("trips", "Trips between the cities and their passengers", True),
+    Resource("whereabouts_alerts", "Whereabouts alerts and the companies' answers", True),
     Resource("carrier_checks", "Carrier checks", False),
     Resource("screening_reviews", "Security screening reviews", True),
     Resource("violations", "Compliance violations", False),
@@ -159,6 +162,23 @@ GRANTS: dict[str, dict[str, Access]] = {
         **_grant(_ALL, *_MOHU_OVERSIGHT, *_MOI_SECURITY, *_MOI_BORDER),
     },
     "overstays": {
+        **_grant(_OWN, *_SUBMITTERS),
+        **_grant(_ALL, *_MOHU_OVERSIGHT, *_MOI_SECURITY, *_MOI_BORDER),
+    },
+    # A hotel reads its own guests, an operator its own passengers; the pilgrim's company and
+    # agent read their pilgrims' (scoped by the application); the ministries that track the
+    # pilgrims in the kingdom read all.
+    "hotel_stays": {
+        **_grant(_OWN, *_SUBMITTERS, f"{_K.HOTEL}:*"),
+        **_grant(_ALL, *_MOHU_OVERSIGHT, *_MOI_SECURITY, *_MOI_BORDER),
+    },
+    "trips": {
+        **_grant(_OWN, *_SUBMITTERS, f"{_K.TRANSPORT}:*"),
+        **_grant(_ALL, *_MOHU_OVERSIGHT, *_MOI_SECURITY, *_MOI_BORDER),
+    },
+    # The company answers for its pilgrims, its agent is told; the ministries that track the
+    # pilgrims in the kingdom read every alert (and receive the escalated ones).
+    "whereabouts_alerts": {
         **_grant(_OWN, *_SUBMITTERS),
         **_grant(_ALL, *_MOHU_OVERSIGHT, *_MOI_SECURITY, *_MOI_BORDER),
     },

@@ -13,6 +13,8 @@ class OrganizationKind(models.TextChoices):
     COMPANY = "company", _("Umrah company")
     AGENT = "agent", _("Overseas agent")
     CARRIER = "carrier", _("Carrier")
+    HOTEL = "hotel", _("Licensed hotel")
+    TRANSPORT = "transport", _("Transport operator")
 
 
 MINISTRY_KINDS = frozenset({OrganizationKind.MOHU, OrganizationKind.MOFA, OrganizationKind.MOI})
@@ -30,6 +32,8 @@ class Role(models.TextChoices):
     COMPANY_STAFF = "company_staff", _("Company staff")
     AGENT_STAFF = "agent_staff", _("Agent staff")
     CARRIER_STAFF = "carrier_staff", _("Carrier staff")
+    HOTEL_STAFF = "hotel_staff", _("Hotel staff")
+    TRANSPORT_STAFF = "transport_staff", _("Transport staff")
     INTEGRATION = "integration", _("System integration (service account)")
 
 
@@ -59,4 +63,8 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     OrganizationKind.COMPANY: frozenset({Role.COMPANY_STAFF, Role.SUPERVISOR, Role.INTEGRATION}),
     OrganizationKind.AGENT: frozenset({Role.AGENT_STAFF, Role.SUPERVISOR, Role.INTEGRATION}),
     OrganizationKind.CARRIER: frozenset({Role.CARRIER_STAFF, Role.INTEGRATION}),
+    OrganizationKind.HOTEL: frozenset({Role.HOTEL_STAFF, Role.SUPERVISOR, Role.INTEGRATION}),
+    OrganizationKind.TRANSPORT: frozenset(
+        {Role.TRANSPORT_STAFF, Role.SUPERVISOR, Role.INTEGRATION}
+    ),
 }

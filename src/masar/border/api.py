@@ -27,6 +27,8 @@ from masar.core.errors import NotFound, ValidationFailed
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
 from masar.core.throttling import CarrierThrottle, ClientThrottle
+from masar.lodging import selectors as lodging_selectors
+from masar.lodging.api.field import HotelStayOutput
 
 RECORDERS = [Role.BORDER_OFFICER, Role.INTEGRATION]
 COMPANY_FILERS = [Role.COMPANY_STAFF, Role.SUPERVISOR, Role.INTEGRATION]
@@ -151,7 +153,10 @@ def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 class JourneyItem(serializers.Serializer):
-    kind = serializers.CharField(help_text="`step` (the application) or `crossing`.")
+    kind = serializers.CharField(
+        help_text="`step` (the application), `crossing`, `check_in`, `check_out` (a hotel), "
+        "`boarding` or `trip` (a trip between the cities, boarded or not yet)."
+    )
     at = serializers.DateTimeField()
     name = serializers.CharField()
     from_status = serializers.CharField(allow_null=True)
@@ -160,6 +165,20 @@ class JourneyItem(serializers.Serializer):
     direction = serializers.CharField(allow_null=True)
     outcome = serializers.CharField(allow_null=True)
     refusal_code = serializers.CharField(allow_null=True)
+    place = serializers.CharField(
+        required=False, help_text="The hotel's or the operator's organization code."
+    )
+    city = serializers.CharField(required=False, help_text="The city of a hotel or a departure.")
+
+
+class TripPassageOutput(serializers.Serializer):
+    trip_id = serializers.IntegerField()
+    operator_code = serializers.CharField(source="trip.operator.organization.code")
+    from_city = serializers.CharField(source="trip.from_city")
+    to_city = serializers.CharField(source="trip.to_city")
+    departure_at = serializers.DateTimeField(source="trip.departure_at")
+    vehicle = serializers.CharField(source="trip.vehicle")
+    boarded_at = serializers.DateTimeField(allow_null=True)
 
 
 class JourneyOutput(serializers.Serializer):
@@ -168,6 +187,8 @@ class JourneyOutput(serializers.Serializer):
     status = serializers.CharField()
     nationality = serializers.CharField()
     stays = StayOutput(many=True)
+    hotel_stays = HotelStayOutput(many=True)
+    trips = TripPassageOutput(many=True)
     timeline = JourneyItem(many=True)
 
 
@@ -199,6 +220,8 @@ class JourneyApi(_Scoped):
                     "status": disclosure.shown_status(self.actor(), app.status),
                     "nationality": app.pilgrim.nationality,
                     "stays": list(app.stays.select_related("entry_port", "exit_port")),
+                    "hotel_stays": lodging_selectors.pilgrim_hotel_stays(self.actor(), app),
+                    "trips": lodging_selectors.pilgrim_trips(self.actor(), app),
                     "timeline": selectors.journey(app, self.actor()),
                 }
             ).data

@@ -77,8 +77,11 @@ def journey(app: Application, actor: User | None) -> list[dict[str, Any]]:
     """The whole timeline of one pilgrim's application, in time order: the application's
     steps (applied, decided, issued, entered, departed, overstayed...) from its transition
     log, as the actor may see them (no tip-off of the security review to the company or the
-    agent, `masar.applications.disclosure`), and every crossing presented at a port,
-    accepted or refused."""
+    agent, `masar.applications.disclosure`), every crossing presented at a port,
+    accepted or refused, and the stays at hotels and trips between the cities the actor
+    may read (`masar.lodging`)."""
+    from masar.lodging.selectors import journey_items
+
     items: list[dict[str, Any]] = []
     for t in app.transitions.select_related("actor__organization").order_by("at", "id"):
         step = disclosure.shown_step(actor, t)
@@ -112,6 +115,8 @@ def journey(app: Application, actor: User | None) -> list[dict[str, Any]]:
                 "refusal_code": c.refusal_code,
             }
         )
+    if actor is not None:
+        items.extend(journey_items(actor, app))
     items.sort(key=lambda item: (item["at"], item["kind"]))
     return items
 

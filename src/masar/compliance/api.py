@@ -313,7 +313,7 @@ class ViolationListApi(_Api):
             choices=[
                 t
                 for t in ViolationType.values
-                if t not in ("overstay", "unreported_overstay", "late_escape_notice")
+                if t not in ("overstay", "unreported_overstay", "late_escape_notice", "absconded")
             ]
         )
         occurred_on = serializers.DateField()

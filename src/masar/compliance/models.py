@@ -31,6 +31,7 @@ class ViolationType(models.TextChoices):
     SERVICES_NOT_DELIVERED = "services_not_delivered", _("Services not delivered as in the package")
     BORDER_DATA_ERROR = "border_data_error", _("Data errors found at the border")
     COMPLAINT_UPHELD = "complaint_upheld", _("Complaint upheld")
+    ABSCONDED = "absconded", _("Pilgrim reported absconded")
 
 
 # Types raised by the system from border records; the others are raised by inspectors.
@@ -39,6 +40,7 @@ AUTOMATIC_TYPES = frozenset(
         ViolationType.OVERSTAY,
         ViolationType.UNREPORTED_OVERSTAY,
         ViolationType.LATE_ESCAPE_NOTICE,
+        ViolationType.ABSCONDED,
     }
 )
 
@@ -183,6 +185,8 @@ DEFAULT_SCHEDULE: dict[str, tuple[Decimal, int, bool]] = {
     ViolationType.SERVICES_NOT_DELIVERED: (Decimal("10000.00"), 10, False),
     ViolationType.BORDER_DATA_ERROR: (Decimal("2000.00"), 2, True),
     ViolationType.COMPLAINT_UPHELD: (Decimal("5000.00"), 5, False),
+    # An absconding report on a whereabouts alert weighs as an overstay does.
+    ViolationType.ABSCONDED: (Decimal("25000.00"), 10, True),
 }
 
 

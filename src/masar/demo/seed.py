@@ -156,6 +156,8 @@ DEMO_STEP_MODULES = [
     "masar.screening.demo",
     "masar.visas.demo",
     "masar.border.demo",
+    "masar.lodging.demo",
+    "masar.whereabouts.demo",
     "masar.compliance.demo",
     "masar.integration.demo",
     "masar.training.demo",

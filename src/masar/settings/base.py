@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "masar.training",
     "masar.visas",
     "masar.border",
+    "masar.lodging",
+    "masar.whereabouts",
     "masar.compliance",
     "masar.reporting",
     "masar.web",
@@ -280,6 +282,18 @@ SPECTACULAR_SETTINGS = {
         # submitting side while the authorities review it).
         "ShownApplicationStatusEnum": "masar.applications.api.serializers.STATUS_CHOICES",
         "CarrierCodeEnum": "masar.border.error_codes.CarrierCode",
+        # Names kept stable now that lodging's fields share these names ("kind", "mode",
+        # "source") with other choice sets.
+        "KindEnum": "masar.seasons.models.SeasonKind",
+        "ModeEnum": "masar.applications.models.ManifestMode",
+        "SourceEnum": ["gate", "api"],
+        "CityEnum": "masar.lodging.models.City",
+        "ProviderStatusEnum": "masar.lodging.models.ProviderStatus",
+        "TransportModeEnum": "masar.lodging.models.TransportMode",
+        "StayEventKindEnum": "masar.lodging.models.StayEventKind",
+        "FieldSourceEnum": "masar.lodging.models.FieldSource",
+        "WhereaboutsAlertKindEnum": "masar.whereabouts.models.AlertKind",
+        "WhereaboutsAlertStatusEnum": "masar.whereabouts.models.AlertStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -62,11 +62,13 @@ def case_file(*, actor: User, application: Application) -> dict[str, Any]:
     """The parts of the case file beyond the application itself (few queries each)."""
     from masar.border.models import Crossing, Overstay, Stay
     from masar.compliance.models import Violation
+    from masar.lodging.selectors import pilgrim_hotel_stays, pilgrim_trips
     from masar.screening.access import is_screening_analyst
     from masar.screening.models import Review, ScreeningHit
     from masar.visas.models import RejectionReason, Visa
     from masar.visas.seal import seal_qr_svg
     from masar.visas.services.common import is_visa_officer
+    from masar.whereabouts.selectors import alert_list as whereabouts_alerts
 
     visa = Visa.objects.filter(application=application).select_related("season").first()
     context: dict[str, Any] = {
@@ -83,6 +85,10 @@ def case_file(*, actor: User, application: Application) -> dict[str, Any]:
             .order_by("entered_at")
         ),
         "overstays": list(Overstay.objects.filter(application=application).order_by("pk")),
+        # Hotels and trips inside the kingdom, as the reader may see them (access matrix).
+        "hotel_stays": pilgrim_hotel_stays(actor, application),
+        "trips": pilgrim_trips(actor, application),
+        "whereabouts_alerts": list(whereabouts_alerts(actor).filter(application=application)[:20]),
         "violations": list(
             Violation.objects.filter(application_ref=application.pk).order_by("occurred_on", "pk")
         ),

@@ -108,6 +108,15 @@ def _company_lines(actor: User) -> list[QueueLine]:
         .filter(status=AppealStatus.PENDING)
         .aggregate(n=Count("pk"), oldest=Min("filed_at"))
     )
+    from masar.whereabouts.models import ANSWERABLE_STATUSES, AlertStatus, WhereaboutsAlert
+
+    alerts = WhereaboutsAlert.objects.filter(
+        company__organization_id=actor.organization_id or 0, status__in=ANSWERABLE_STATUSES
+    ).aggregate(
+        n=Count("pk"),
+        due=Min("deadline"),
+        overdue=Count("pk", filter=Q(deadline__lt=now) | Q(status=AlertStatus.ESCALATED)),
+    )
     base = reverse("applications:applications")
     return [
         QueueLine(
@@ -125,6 +134,15 @@ def _company_lines(actor: User) -> list[QueueLine]:
             None,
             notices["due"],
             notices["overdue"],
+        ),
+        QueueLine(
+            "whereabouts",
+            _("Whereabouts alerts to answer"),
+            alerts["n"],
+            reverse("whereabouts:alerts"),
+            None,
+            alerts["due"],
+            alerts["overdue"],
         ),
         QueueLine(
             "appeals",
@@ -193,6 +211,11 @@ def _inspector_lines(actor: User) -> list[QueueLine]:
     open_overstays = Overstay.objects.filter(status=OverstayStatus.OPEN).aggregate(
         n=Count("pk"), oldest=Min("detected_at")
     )
+    from masar.whereabouts.models import AlertStatus, WhereaboutsAlert
+
+    escalated = WhereaboutsAlert.objects.filter(status=AlertStatus.ESCALATED).aggregate(
+        n=Count("pk"), oldest=Min("escalated_at")
+    )
     appeals = (
         compliance.appeal_list(actor=actor)
         .filter(status=AppealStatus.PENDING)
@@ -205,6 +228,13 @@ def _inspector_lines(actor: User) -> list[QueueLine]:
             open_overstays["n"],
             f"{reverse('border:overstays')}?status=open",
             open_overstays["oldest"],
+        ),
+        QueueLine(
+            "whereabouts",
+            _("Whereabouts alerts escalated to the ministries"),
+            escalated["n"],
+            f"{reverse('whereabouts:alerts')}?status=escalated",
+            escalated["oldest"],
         ),
         QueueLine(
             "appeals",
@@ -234,6 +264,43 @@ def _trainer_lines(actor: User) -> list[QueueLine]:
     ]
 
 
+def _hotel_lines(actor: User) -> list[QueueLine]:
+    from masar.lodging.models import HotelStay
+
+    guests = HotelStay.objects.filter(
+        hotel__organization=actor.organization, checked_out_at__isnull=True
+    ).aggregate(n=Count("pk"), oldest=Min("checked_in_at"))
+    return [
+        QueueLine(
+            "guests",
+            _("Guests in the house"),
+            guests["n"],
+            reverse("lodging:guests"),
+            guests["oldest"],
+        ),
+    ]
+
+
+def _transport_lines(actor: User) -> list[QueueLine]:
+    from masar.lodging.models import TripPassenger
+
+    today = timezone.localdate()
+    waiting = TripPassenger.objects.filter(
+        trip__operator__organization=actor.organization,
+        trip__departure_at__date=today,
+        boarded_at__isnull=True,
+    ).aggregate(n=Count("pk"), oldest=Min("trip__departure_at"))
+    return [
+        QueueLine(
+            "boardings",
+            _("Passengers of today's trips not boarded yet"),
+            waiting["n"],
+            reverse("lodging:trips"),
+            waiting["oldest"],
+        ),
+    ]
+
+
 _LINES = {
     Role.AGENT_STAFF: _agent_lines,
     Role.COMPANY_STAFF: _company_lines,
@@ -241,6 +308,8 @@ _LINES = {
     Role.SECURITY_ANALYST: _security_lines,
     Role.INSPECTOR: _inspector_lines,
     Role.TRAINER: _trainer_lines,
+    Role.HOTEL_STAFF: _hotel_lines,
+    Role.TRANSPORT_STAFF: _transport_lines,
 }
 
 

@@ -46,6 +46,8 @@ _VISAS = NavItem(RECORDS, _("Issued visas"), "visas:visas")
 _DASHBOARDS = NavItem(OVERSIGHT, _("Dashboards"), "reporting:dashboard")
 _AUDIT = NavItem(OVERSIGHT, _("Audit trail"), "web:audit")
 _TRAINING = NavItem(RECORDS, _("Training"), "training:catalogue")
+_WHEREABOUTS_UNKNOWN = NavItem(RECORDS, _("Whereabouts unknown"), "whereabouts:unknown")
+_OCCUPANCY = NavItem(RECORDS, _("Hotel occupancy"), "whereabouts:occupancy")
 # Everyone's own tokens; a supervisor's people's second factor (codes, resets).
 _TOKENS = NavItem(ACCOUNT, _("API tokens"), "accounts:tokens")
 _PEOPLE = NavItem(ACCOUNT, _("Second factor of my people"), "accounts:people")
@@ -53,11 +55,18 @@ _PEOPLE = NavItem(ACCOUNT, _("Second factor of my people"), "accounts:people")
 #: What each role uses, by the kind of its organization (a role name is enough where it
 #: exists in one kind only).
 _BY_ROLE: dict[str, tuple[NavItem, ...]] = {
-    Role.AGENT_STAFF: (_GROUPS, _APPLICATIONS, _VISAS, _TRAINING),
+    Role.AGENT_STAFF: (
+        _GROUPS,
+        _APPLICATIONS,
+        _VISAS,
+        NavItem(RECORDS, _("Whereabouts alerts"), "whereabouts:alerts"),
+        _TRAINING,
+    ),
     Role.COMPANY_STAFF: (
         NavItem(WORK, _("Applications to approve"), "applications:applications"),
         _GROUPS,
         _VISAS,
+        NavItem(WORK, _("Whereabouts alerts"), "whereabouts:alerts"),
         NavItem(WORK, _("Compliance"), "compliance:mine"),
         _TRAINING,
         _DASHBOARDS,
@@ -77,10 +86,13 @@ _BY_ROLE: dict[str, tuple[NavItem, ...]] = {
         NavItem(RECORDS, _("In the country"), "border:in_country"),
         NavItem(RECORDS, _("Due to leave"), "border:due"),
         NavItem(RECORDS, _("Overstayers"), "border:overstays"),
+        _WHEREABOUTS_UNKNOWN,
     ),
     Role.INSPECTOR: (
         NavItem(WORK, _("Overstayers"), "border:overstays"),
         NavItem(WORK, _("Appeals"), "compliance:appeals"),
+        _WHEREABOUTS_UNKNOWN,
+        _OCCUPANCY,
         NavItem(OVERSIGHT, _("League table"), "compliance:league"),
         NavItem(RECORDS, _("Companies"), "web:companies"),
     ),
@@ -92,9 +104,16 @@ _BY_ROLE: dict[str, tuple[NavItem, ...]] = {
     Role.LICENSING_OFFICER: (
         NavItem(RECORDS, _("Companies"), "web:companies"),
         NavItem(RECORDS, _("Agents"), "web:agents"),
+        NavItem(RECORDS, _("Hotels"), "lodging:hotels"),
+        NavItem(RECORDS, _("Transport operators"), "lodging:operators"),
         NavItem(RECORDS, _("Seasons"), "web:seasons"),
         _AUDIT,
     ),
+    Role.HOTEL_STAFF: (
+        NavItem(WORK, _("Front desk"), "lodging:desk"),
+        NavItem(RECORDS, _("Guests in the house"), "lodging:guests"),
+    ),
+    Role.TRANSPORT_STAFF: (NavItem(WORK, _("Trips"), "lodging:trips"),),
     Role.ANALYST: (_DASHBOARDS, NavItem(OVERSIGHT, _("League table"), "compliance:league")),
 }
 
@@ -104,6 +123,8 @@ _SUPERVISOR_BY_KIND: dict[str, tuple[str, ...]] = {
     OrganizationKind.MOI: (Role.SECURITY_ANALYST, Role.BORDER_OFFICER, Role.ANALYST),
     OrganizationKind.COMPANY: (Role.COMPANY_STAFF,),
     OrganizationKind.AGENT: (Role.AGENT_STAFF,),
+    OrganizationKind.HOTEL: (Role.HOTEL_STAFF,),
+    OrganizationKind.TRANSPORT: (Role.TRANSPORT_STAFF,),
 }
 
 

@@ -66,6 +66,8 @@ class EligibilityContext:
     # Passports (passport_key) already held by an active application.
     active_passports: set[str] = field(default_factory=set)
     group_has_adult_male: bool = False
+    # What rules registered by other apps load once for the group (keyed by their app).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def arrival(self) -> dt.date:

@@ -13,7 +13,11 @@ from masar.compliance.services.ladder import (
 from masar.compliance.services.money import guarantee_balance, guarantee_draw_due, payment_record
 from masar.compliance.services.rating import ratings_compute, satisfaction_import
 from masar.compliance.services.settings import compliance_rules_update
-from masar.compliance.services.violations import violation_raise, violations_raise_automatic
+from masar.compliance.services.violations import (
+    violation_raise,
+    violation_raise_absconded,
+    violations_raise_automatic,
+)
 
 __all__ = [
     "appeal_decide",
@@ -33,5 +37,6 @@ __all__ = [
     "schedule_for",
     "suspensions_expire",
     "violation_raise",
+    "violation_raise_absconded",
     "violations_raise_automatic",
 ]

@@ -252,6 +252,68 @@ def violation_raise(
     return violation
 
 
+def violation_raise_absconded(
+    *,
+    season_id: int,
+    company: Company,
+    agent: Agent | None,
+    application_id: int,
+    nationality: str,
+    occurred_on: dt.date,
+    description: str,
+    recompute: bool = True,
+) -> Violation:
+    """The company reported its pilgrim absconded (answering a whereabouts alert): an
+    automatic violation with the season's fine and points for the type, its invoices, the
+    events and notice, and the company's ladder recomputed, as an overstay's violation is.
+    The caller holds the alert's lock, so one report raises one violation."""
+    season = Season.objects.get(pk=season_id)
+    schedule = schedule_for(season)[ViolationType.ABSCONDED]
+    violation = Violation.objects.create(
+        number=new_number("V"),
+        season=season,
+        company=company,
+        agent=agent,
+        violation_type=ViolationType.ABSCONDED,
+        source=ViolationSource.AUTOMATIC,
+        application_ref=application_id,
+        nationality=nationality,
+        occurred_on=occurred_on,
+        description=description,
+        fine_sar=schedule.fine_sar,
+        points=schedule.points,
+        agent_charged=schedule.agent_charged and agent is not None,
+        raised_at=timezone.now(),
+    )
+    invoices = Invoice.objects.bulk_create(_invoices_for([violation], timezone.localdate()))
+    audit_record(
+        actor=None,
+        action="violation.raised",
+        target=violation,
+        organization=company.organization,
+        details=_violation_payload(violation),
+    )
+    event_emit(
+        type="violation.raised",
+        subject=violation,
+        payload=_violation_payload(violation),
+        organizations=_organizations(violation),
+    )
+    for inv in invoices:
+        event_emit(
+            type="invoice.issued",
+            subject=inv,
+            payload=_invoice_payload(inv),
+            organizations=[company.organization_id],
+        )
+    _violation_notice(company, season, [violation])
+    if recompute:
+        from masar.compliance.services.ladder import ladder_recompute
+
+        ladder_recompute(season=season, company=company)
+    return violation
+
+
 @dataclass
 class RaiseResult:
     raised: int = 0

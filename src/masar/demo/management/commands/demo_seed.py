@@ -41,6 +41,19 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {password}):")
         for username, _org, roles, name_en, _name_ar in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {name_en} ({', '.join(roles)})")
+        # Apps' demo steps name their own logins (`DEMO_LOGINS`: username, label, roles).
+        import importlib
+        import importlib.util
+
+        from masar.demo.seed import DEMO_STEP_MODULES
+
+        for module_name in DEMO_STEP_MODULES:
+            if importlib.util.find_spec(module_name) is None:
+                continue
+            for username, label, roles in getattr(
+                importlib.import_module(module_name), "DEMO_LOGINS", ()
+            ):
+                self.stdout.write(f"  {username:<18} {label} ({', '.join(roles)})")
         self.stdout.write("  company1.staff … company20.staff   Umrah company staff")
         self.stdout.write("  agent1.staff … agent60.staff       overseas agent staff")
         self.stdout.write(

@@ -1,0 +1,1 @@
+"""The API of accommodation and transport in the kingdom."""

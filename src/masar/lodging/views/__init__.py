@@ -1,0 +1,1 @@
+"""Pages of accommodation and transport in the kingdom."""
