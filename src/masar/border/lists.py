@@ -388,7 +388,7 @@ STAY_CSV_HEADER = (
     _("Agent"),
     _("Entry port"),
     _("City of the port of entry"),
-    _("Entered"),
+    pgettext_lazy("date of entry", "Entered"),
     _("Permitted departure"),
 )
 _STAY_CSV_COLUMNS = (

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from masar.applications.models import Application, Pilgrim
 from masar.lodging.models import Hotel
@@ -30,7 +31,7 @@ class AlertStatus(models.TextChoices):
     OPEN = "open", _("Awaiting the company's answer")
     ANSWERED = "answered", _("Answered")
     ESCALATED = "escalated", _("Escalated to the ministries")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("alert", "Closed")
 
 
 #: The statuses of an alert that still stands (at most one per application and kind).

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -40,7 +40,7 @@ STATUS_LABELS = {
     "open": gettext_lazy("Awaiting the company's answer"),
     "escalated": gettext_lazy("Escalated to the ministries"),
     "answered": gettext_lazy("Answered"),
-    "closed": gettext_lazy("Closed"),
+    "closed": pgettext_lazy("alert", "Closed"),
     "all": gettext_lazy("All"),
 }
 
