@@ -54,6 +54,16 @@ from masar.operators.models import Agent
 
 CHUNK_ROWS = 2000
 STALE_AFTER = timedelta(minutes=10)
+
+
+def manifest_stale_after() -> timedelta:
+    """How long a running import may go without a heartbeat before it is taken for dead
+    (its worker killed) and queued again: MASAR_MANIFEST_STALE_SECONDS, by default
+    `STALE_AFTER`. A chunk beats the heart, so this is far longer than any chunk takes."""
+    seconds = getattr(settings, "MASAR_MANIFEST_STALE_SECONDS", None)
+    return STALE_AFTER if seconds is None else timedelta(seconds=float(seconds))
+
+
 MAX_RUNS = 5
 VALIDATE, STORE = "validate", "store"
 
@@ -203,7 +213,7 @@ def manifest_job_run(
         job = manifest_job_lock(job_id)
         if job.is_finished:
             return job
-        if job.status == ManifestStatus.RUNNING and not _is_stale(job, now, STALE_AFTER):
+        if job.status == ManifestStatus.RUNNING and not _is_stale(job, now, manifest_stale_after()):
             return job  # another run is at work on it
         if job.runs >= MAX_RUNS:
             job.status = ManifestStatus.FAILED
@@ -572,13 +582,14 @@ def manifest_jobs_resume(
     *,
     actor: User | None = None,
     job_id: int | None = None,
-    stale_after: timedelta = STALE_AFTER,
+    stale_after: timedelta | None = None,
     force: bool = False,
 ) -> list[int]:
     """Queue again every import whose worker stopped: running without a heartbeat for
     `stale_after`, or queued with no task waiting for it. With `job_id` and `force`, that
     job is queued again at once. Returns the ids queued; each goes on from its checkpoint."""
     now = timezone.now()
+    stale_after = manifest_stale_after() if stale_after is None else stale_after
     candidates = ManifestJob.objects.filter(
         status__in=[ManifestStatus.RUNNING, ManifestStatus.QUEUED]
     )
