@@ -568,14 +568,22 @@ def _fail(job: ManifestJob, token: str, message: str) -> None:
 # --- Resume ----------------------------------------------------------------------------
 
 
-def _task_waiting(job: ManifestJob) -> bool:
+def _task_waiting(job: ManifestJob, now: Any, stale_after: timedelta) -> bool:
+    """Is a task waiting for the job, or running it for less than `stale_after`? A task row
+    `RUNNING` for longer is a worker killed between claiming the task and starting the job
+    (SIGKILL, a lost machine): it stays `RUNNING` for good and must not hold the job."""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(
-        status__in=["READY", "RUNNING"],
-        task_path="masar.applications.tasks.manifest_import",
-        args_kwargs__kwargs__job_id=job.pk,
-    ).exists()
+    return (
+        DBTaskResult.objects.filter(
+            task_path="masar.applications.tasks.manifest_import",
+            args_kwargs__kwargs__job_id=job.pk,
+        )
+        .filter(
+            models.Q(status="READY") | models.Q(status="RUNNING", started_at__gte=now - stale_after)
+        )
+        .exists()
+    )
 
 
 def manifest_jobs_resume(
@@ -608,7 +616,7 @@ def manifest_jobs_resume(
                 continue
             stale = _is_stale(job, now, stale_after)
             if job.status == ManifestStatus.QUEUED:
-                wanted = force or (stale and not _task_waiting(job))
+                wanted = force or (stale and not _task_waiting(job, now, stale_after))
             else:
                 wanted = force or stale
             if not wanted:
