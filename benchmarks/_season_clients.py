@@ -19,6 +19,14 @@ from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+#: Set when the rehearsal is stopped (a signal, a failed stage): every client's next call
+#: raises, so its thread ends and the processes and the cluster can be removed.
+STOP = threading.Event()
+
+
+class Stopped(RuntimeError):
+    pass
+
 
 class Api:
     """One client's keep-alive connection to the web server, with its bearer token."""
@@ -60,6 +68,8 @@ class Api:
             payload = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
         for attempt in range(60):
+            if STOP.is_set():
+                raise Stopped("the rehearsal is stopping")
             started = time.monotonic()
             try:
                 conn = self._connection()

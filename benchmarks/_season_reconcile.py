@@ -4,7 +4,6 @@ the webhook receiver's log, compared with what the clients sent. Every count is 
 
 from __future__ import annotations
 
-import subprocess
 from collections import Counter
 from typing import Any
 
@@ -79,8 +78,7 @@ def reconcile(day: Any, world: dict[str, Any], plan: dict[str, list[list[dict]]]
         states[s] for s in ("submitted", "screening", "referred", "decision", "approved")
     )
     # 7. The audit chain is intact.
-    audit = subprocess.run([str(day.bin / "masar"), "audit", "verify"], env=day.env,
-                           capture_output=True, text=True)  # fmt: skip
+    audit = day.command("audit", "verify")
     checks["audit_verify_failed"] = int(audit.returncode != 0)
     # 8. No 5xx or connection error outside the database restart windows.
     checks["errors_outside_restart"] = sum(

@@ -55,7 +55,12 @@ def imports(day: Any, world: dict[str, Any]) -> dict[str, int]:
                 files=(f"group.{manifest['format']}", content),
                 expect=(202,),
             )
+            deadline = time.monotonic() + 1800
             while job["status"] not in FINISHED:
+                if index == 0:
+                    day.progress()
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"import {job['id']} stuck in {job['status']}")
                 time.sleep(1)
                 job = api.call("GET", f"/api/v1/jobs/{job['id']}/", name="manifest_job_poll")
             if job["status"] != "completed":
@@ -111,6 +116,7 @@ def screening(day: Any, world: dict[str, Any]) -> dict[str, int]:
         )
 
     while True:
+        day.progress()
         if "issuance" not in day.killed and day.scalar("SELECT count(*) FROM visas_visa") > 0:
             if day.rng.random() < 0.5:
                 day.killed.add("issuance")
@@ -247,11 +253,10 @@ def crossings(day: Any, world: dict[str, Any], plan: dict[str, list[list[dict]]]
 
 
 def sweep(day: Any, world: dict[str, Any]) -> None:
-    import subprocess
-
     for command in (["overstay", "sweep"], ["report", "refresh"]):
-        subprocess.run([str(day.bin / "masar"), *command], env=day.env, check=True,
-                       capture_output=True)  # fmt: skip
+        done = day.command(*command)
+        if done.returncode != 0:
+            raise RuntimeError(f"masar {' '.join(command)}: {done.stderr[-500:]}")
 
 
 def drain(day: Any, world: dict[str, Any]) -> int:

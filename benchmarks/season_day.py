@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from _cluster import OwnCluster, ProcessTree, free_port  # noqa: E402 - benchmarks/ on sys.path
-from _season_clients import Api, CallStats, Receiver  # noqa: E402
+from _season_clients import STOP, Api, CallStats, Receiver  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -127,7 +127,7 @@ class Day:
         self.stages: dict[str, dict[str, float]] = {}
         self.faults: list[dict[str, Any]] = []
         self.restart_windows: list[tuple[float, float]] = []
-        self.reaped_cpu = 0.0
+        self.commands_cpu = 0.0
         self._monitor_stop = threading.Event()
         (self.tmp / "season_day_settings.py").write_text(SETTINGS)
         self.env = dict(os.environ)
@@ -196,7 +196,7 @@ class Day:
     def kill_worker(self, when: str) -> None:
         name = self.rng.choice(["worker1", "worker2"])
         proc = self.procs[name]
-        self.reaped_cpu += self.trees[name].sample() - self.trees[name].dead_cpu
+        self.trees[name].sample()
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         self.faults.append({"fault": "sigkill", "process": name, "during": when,
@@ -245,26 +245,54 @@ class Day:
     def stage(self, name: str, run: Any, *args: Any) -> Any:
         print(f"stage {name} ...", flush=True)
         cpu_before, started = self.cpu(), time.monotonic()
-        client_cpu, cli_cpu, reaped = time.process_time(), _children_cpu(), self.reaped_cpu
+        client_cpu, commands = time.process_time(), self.commands_cpu
         result = run(*args)
         cpu_after = self.cpu()
-        # Commands run by the stage (the sweep, the refresh), less killed workers reaped.
-        cli = _children_cpu() - cli_cpu - (self.reaped_cpu - reaped)
         self.stages[name] = {
             "seconds": round(time.monotonic() - started, 2),
             "client_cpu": round(time.process_time() - client_cpu, 2),
             **{f"cpu_{k}": round(cpu_after[k] - cpu_before.get(k, 0.0), 2) for k in cpu_after},
-            "cpu_commands": round(max(cli, 0.0), 2),
+            "cpu_commands": round(self.commands_cpu - commands, 2),
         }
         print(f"  {name}: {self.stages[name]}", flush=True)
         return result
 
+    def progress(self) -> None:
+        """Every minute: where the day stands (the projection of a day cut short)."""
+        now = time.monotonic()
+        if now - getattr(self, "_progress_at", 0.0) < 60:
+            return
+        self._progress_at = now
+        states = dict(
+            (r[0], int(r[1]))
+            for r in self.sql("SELECT status, count(*) FROM applications_application GROUP BY 1")
+        )
+        deliveries = self.sql(
+            "SELECT count(*) FILTER (WHERE status = 'delivered'), count(*) "
+            "FROM integration_webhookdelivery"
+        )[0]
+        clock = round(now - getattr(self, "clock", now))
+        print(f"  progress at {clock} s: {states}; webhooks {deliveries[0]}/{deliveries[1]}",
+              flush=True)  # fmt: skip
+
     def wait_until(self, condition: Any, what: str, timeout: float = 3600) -> None:
         deadline = time.monotonic() + timeout
         while not condition():
+            self.progress()
+            if STOP.is_set():
+                raise RuntimeError("the rehearsal is stopping")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"timed out waiting for {what}")
             time.sleep(1)
+
+    def command(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """A `masar` command run by a stage, its CPU seconds counted (the sweep, the
+        refresh, the audit verification): one at a time, from the main thread."""
+        before = _children_cpu()
+        done = subprocess.run([str(BIN / "masar"), *args], env=self.env, capture_output=True,
+                              text=True)  # fmt: skip
+        self.commands_cpu += _children_cpu() - before
+        return done
 
     def api(self, token: str) -> Api:
         return Api(self.web_port, token, self.stats)
@@ -289,6 +317,7 @@ def run(args: argparse.Namespace, size: dict[str, Any]) -> dict[str, Any]:
 
     def interrupted(signum: int, frame: Any) -> None:
         stop["signal"] = signum
+        STOP.set()
         raise KeyboardInterrupt
 
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -306,6 +335,7 @@ def run(args: argparse.Namespace, size: dict[str, Any]) -> dict[str, Any]:
               f"{time.monotonic() - started:.0f} s", flush=True)  # fmt: skip
         day.start_processes()
         _subscribe(day, world)
+        day.database_before = day.scalar("SELECT pg_database_size('masar')")  # type: ignore[attr-defined]
         day.clock = time.monotonic()  # type: ignore[attr-defined]
         # The receiver's outage starts at a moment of the first half of the day's stages.
         outage_stage = day.rng.choice(["imports", "approval", "screening", "issuance"])
@@ -328,6 +358,7 @@ def run(args: argparse.Namespace, size: dict[str, Any]) -> dict[str, Any]:
         peaks = {name: round(tree.peak_mb, 1) for name, tree in day.trees.items()}
         return _summary(day, size, counts, result, extra, peaks, end_to_end)
     finally:
+        STOP.set()
         day.close()
         if stop["signal"]:
             print(f"stopped by signal {stop['signal']}; cluster removed", file=sys.stderr)
@@ -342,6 +373,8 @@ def _summary(day: Day, size: dict[str, Any], counts: dict[str, Any], result: dic
         for stage, v in day.stages.items()
     }
     database_mb = extra["database_bytes"] / 2**20
+    # What the day added: the schema, the world and the watchlist were there before it.
+    day_mb = (extra["database_bytes"] - day.database_before) / 2**20  # type: ignore[attr-defined]
     return {
         "benchmark": "season_day",
         "seed": day.args.seed,
@@ -361,7 +394,8 @@ def _summary(day: Day, size: dict[str, Any], counts: dict[str, Any], result: dic
         "queue_delay": extra["queue_delay"],
         "peak_rss_mb": peaks,
         "database_mb": round(database_mb, 1),
-        "database_mb_per_100k_applications": round(database_mb / applications * 100_000, 1),
+        "database_mb_added_by_the_day": round(day_mb, 1),
+        "database_mb_per_100k_applications": round(day_mb / applications * 100_000, 1),
         "faults": day.faults,
         "webhooks": {
             k: result[k]
