@@ -364,6 +364,38 @@ def run(args: argparse.Namespace, size: dict[str, Any]) -> dict[str, Any]:
             print(f"stopped by signal {stop['signal']}; cluster removed", file=sys.stderr)
 
 
+PILGRIMS_A_YEAR = 30_000_000
+PEAK_FACTOR = 5  # Ramadan: five times the year's average day
+UTILISATION = 0.6  # cores sized to run the peak day at 60 %: bursts within the day
+
+
+def capacity_plan(stages: dict[str, dict[str, float]], applications: int, day_bytes: int) -> dict[str, Any]:  # fmt: skip
+    """Cores per kind of process for 30 million pilgrims a year with a Ramadan peak day of
+    five times the average, from the CPU seconds per application this day measured, and
+    the database's size for a year from its growth per application."""
+    peak_day = PILGRIMS_A_YEAR / 365 * PEAK_FACTOR
+    kinds = {"web": ["web"], "worker": ["worker1", "worker2", "tick", "commands"],
+             "database": ["postgres"]}  # fmt: skip
+    per_app = {
+        kind: sum(v.get(f"cpu_{n}", 0.0) for v in stages.values() for n in names) / applications
+        for kind, names in kinds.items()
+    }
+    by_stage = {
+        stage: {kind: round(sum(v.get(f"cpu_{n}", 0.0) for n in names) / applications * 1000, 2)
+                for kind, names in kinds.items()}
+        for stage, v in stages.items()
+    }  # fmt: skip
+    return {
+        "peak_day_applications": round(peak_day),
+        "cpu_ms_per_application": {k: round(v * 1000, 2) for k, v in per_app.items()},
+        "cpu_ms_per_application_by_stage": by_stage,
+        "cores_at_peak": {
+            k: round(v * peak_day / 86400 / UTILISATION, 1) for k, v in per_app.items()
+        },
+        "database_gb_per_year": round(day_bytes / applications * PILGRIMS_A_YEAR / 2**30, 1),
+    }
+
+
 def _summary(day: Day, size: dict[str, Any], counts: dict[str, Any], result: dict[str, Any],
              extra: dict[str, Any], peaks: dict[str, float], end_to_end: float) -> dict[str, Any]:  # fmt: skip
     applications = size["applications"]
@@ -372,6 +404,9 @@ def _summary(day: Day, size: dict[str, Any], counts: dict[str, Any], result: dic
         stage: round(sum(v[k] for k in server) / applications * 1000, 2)
         for stage, v in day.stages.items()
     }
+    capacity = capacity_plan(
+        day.stages, applications, (extra["database_bytes"] - day.database_before)
+    )  # type: ignore[attr-defined]
     database_mb = extra["database_bytes"] / 2**20
     # What the day added: the schema, the world and the watchlist were there before it.
     day_mb = (extra["database_bytes"] - day.database_before) / 2**20  # type: ignore[attr-defined]
@@ -396,6 +431,7 @@ def _summary(day: Day, size: dict[str, Any], counts: dict[str, Any], result: dic
         "database_mb": round(database_mb, 1),
         "database_mb_added_by_the_day": round(day_mb, 1),
         "database_mb_per_100k_applications": round(day_mb / applications * 100_000, 1),
+        "capacity_30m_pilgrims": capacity,
         "faults": day.faults,
         "webhooks": {
             k: result[k]
