@@ -348,3 +348,46 @@ def test_example_row_of_the_template_is_valid():
     data, failures = pilgrim_input_clean(EXAMPLE_ROW, today=riyadh_today())
     assert failures == []
     assert data is not None and data.parsed_mrz is not None and data.parsed_mrz.valid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_worker_died_before_starting_it_is_queued_again(
+    create_job, django_capture_on_commit_callbacks, settings
+):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    # given a queued import whose task a worker claimed, then was killed (SIGKILL) before
+    # starting the job: the task row stays RUNNING for good
+    job = create_job(csv_bytes([manifest_row() for _ in range(4)]), enqueue=True)
+    long_ago = timezone.now() - dt.timedelta(minutes=30)
+    DBTaskResult.objects.filter(args_kwargs__kwargs__job_id=job.pk).update(
+        status="RUNNING", started_at=long_ago
+    )
+    ManifestJob.objects.filter(pk=job.pk).update(created_at=long_ago, heartbeat_at=None)
+    # when the periodic resume runs with this deployment's stale window
+    settings.MASAR_MANIFEST_STALE_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        assert manifest_jobs_resume() == [job.pk]
+    # then a new task imports it once
+    run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.accepted_rows) == ("completed", 4)
+    assert Application.objects.filter(manifest_job=job).count() == 4
+
+
+def test_a_task_just_claimed_holds_its_job(create_job, settings):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    # given a queued import whose task started a second ago, the job created long ago
+    job = create_job(csv_bytes([manifest_row()]), enqueue=True)
+    DBTaskResult.objects.filter(args_kwargs__kwargs__job_id=job.pk).update(
+        status="RUNNING", started_at=timezone.now()
+    )
+    ManifestJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=1), heartbeat_at=None
+    )
+    settings.MASAR_MANIFEST_STALE_SECONDS = 60
+    # then the resume leaves it to that task
+    assert manifest_jobs_resume() == []

@@ -57,6 +57,7 @@ def test_every_app_registers_its_jobs():
     assert {
         "integration.tick",
         "applications.manifests_resume",
+        "screening.resume",
         "training.certificate_reminders",
     } <= set(SCHEDULE)
 
@@ -70,3 +71,18 @@ def test_tick_command_lists_and_refuses_unknown_jobs(jobs):
     out = StringIO()
     call_command("tick", "--only", "test.hourly", stdout=out)
     assert '"test.hourly": 1' in out.getvalue()
+
+
+def test_a_deployment_may_set_a_jobs_period(jobs, settings):
+    # given the hourly job shortened to a minute for this deployment (a rehearsal's day)
+    settings.MASAR_SCHEDULE_PERIODS = {"test.hourly": 60}
+    start = timezone.now()
+    assert schedule_tick(now=start, only={"test.hourly"}) == {"test.hourly": 1}
+    # then it is not due within the minute, and due again after it
+    assert schedule_tick(now=start + timedelta(seconds=59), only={"test.hourly"}) == {}
+    assert schedule_tick(now=start + timedelta(seconds=61), only={"test.hourly"}) == {
+        "test.hourly": 2
+    }
+    out = StringIO()
+    call_command("tick", "--list", stdout=out)
+    assert "test.hourly\tevery 0:01:00\t" in out.getvalue()

@@ -103,3 +103,47 @@ def test_sigterm_never_leaves_a_task_marked_running(
     assert (row.status, row.worker_ids) == (status, workers)
     assert row.return_value == ("slept" if status == "SUCCESSFUL" else None)
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()
+
+
+def _terminate_other_backends() -> int:
+    """What a database restart does to a worker: every other session of the test database is
+    cut (its next statement fails: the connection is closed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _wait_status(task_id: str, status: str, process: subprocess.Popen[bytes]) -> DBTaskResult:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the worker died"
+        row = DBTaskResult.objects.get(pk=task_id)
+        if row.status == status:
+            return row
+        time.sleep(0.1)
+    raise AssertionError(f"the task never became {status}")
+
+
+def test_a_worker_outlives_its_database_connections_being_cut(
+    start_worker: Callable[[float], subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    # given a worker running a task
+    result = sleeper.enqueue(seconds=1.5)
+    process = start_worker(20.0)
+    _wait_running(result.id, process)
+    # when its database connection is cut under the task (a restart, a failover)
+    assert _terminate_other_backends() >= 1
+    # then the task is handed back, run again and finished; the worker is still alive
+    row = _wait_status(result.id, "SUCCESSFUL", process)
+    assert row.return_value == "slept"
+    assert "its database connection was lost" in (tmp_path / "worker.log").read_text()
+    # and cut again while it is idle, it goes on claiming new work
+    _terminate_other_backends()
+    later = sleeper.enqueue(seconds=0.1)
+    assert _wait_status(later.id, "SUCCESSFUL", process).return_value == "slept"
+    assert not DBTaskResult.objects.filter(status="RUNNING").exists()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0

@@ -7,6 +7,9 @@
   then hands it back to the queue (`ready` again) instead of leaving it marked `running`:
   a deploy never strands a task. Every task is safe to run again (ids in, idempotent
   services with leases and checkpoints), so a task handed back is simply run anew.
+- A worker outlives its database's restart or failover: a task whose connection was lost
+  under it is handed back (not failed: it did nothing wrong), and the worker waits for the
+  database and goes on, instead of exiting with the task left marked `running`.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from types import FrameType
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
-from django.db import connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django_tasks_db.backend import DatabaseBackend as TasksDatabaseBackend
 from django_tasks_db.compat import (
     TaskContext,
@@ -36,6 +40,19 @@ logger = logging.getLogger(__name__)
 
 #: Where the enqueuing request's id is kept in a task row's `args_kwargs`.
 ORIGIN_KEY = "masar_origin"
+#: What a lost database connection raises (a restart, a failover, a killed backend).
+DATABASE_GONE = (OperationalError, InterfaceError)
+#: The longest wait between two attempts to reach the database again.
+RECONNECT_MAX_SECONDS = 5.0
+
+
+def database_gone() -> bool:
+    """Is any open connection of this process unusable (its server went away)?"""
+    gone = False
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.is_usable():
+            gone = True
+    return gone
 
 
 class DatabaseBackend(TasksDatabaseBackend):
@@ -146,6 +163,10 @@ class GracefulWorker(Worker):
                 task_finished.send(sender=backend_type, task_result=db_task_result.task_result)
         except TaskHandedBack:
             self._hand_back(db_task_result)
+        except DATABASE_GONE:
+            if not database_gone():
+                raise  # a deadlock, a timeout: the task's own failure, recorded by run()
+            self._hand_back(db_task_result, why="its database connection was lost")
         except BaseException as exc:
             db_task_result.set_failed(exc)
             try:
@@ -161,16 +182,39 @@ class GracefulWorker(Worker):
             self.running_task = False
             self._run_tasks += 1
 
-    def _hand_back(self, db_task_result: DBTaskResult) -> None:
-        # The interrupted statement may have left the connection unusable: start afresh.
-        connections.close_all()
-        DBTaskResult.objects.filter(pk=db_task_result.pk, status=TaskResultStatus.RUNNING).update(
-            status=TaskResultStatus.READY, started_at=None
-        )
+    def run(self) -> None:
+        """django-tasks-db's loop, started again whenever the database is unreachable (a
+        claim or a bookkeeping write failing on a lost connection), after a wait."""
+        delay = 0.5
+        while True:
+            try:
+                super().run()
+                return
+            except DATABASE_GONE as exc:
+                if not self.running:
+                    return
+                logger.warning("Database unreachable (%s): trying again in %.1f s", exc, delay)
+                connections.close_all()
+                time.sleep(delay)
+                delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+
+    def _hand_back(self, db_task_result: DBTaskResult, why: str = "on shutdown") -> None:
+        # The interrupted statement may have left the connection unusable: start afresh,
+        # and wait for a database that is restarting.
+        for attempt in range(60):
+            connections.close_all()
+            try:
+                DBTaskResult.objects.filter(
+                    pk=db_task_result.pk, status=TaskResultStatus.RUNNING
+                ).update(status=TaskResultStatus.READY, started_at=None)
+                break
+            except DatabaseError:
+                time.sleep(min(0.5 * (attempt + 1), RECONNECT_MAX_SECONDS))
         self.handed_back.append(str(db_task_result.pk))
         logger.warning(
-            "Handed task %s (%s) back to the queue %s on shutdown",
+            "Handed task %s (%s) back to the queue %s: %s",
             db_task_result.pk,
             db_task_result.task_path,
             db_task_result.queue_name,
+            why,
         )

@@ -7,4 +7,7 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Security screening"
 
     def ready(self) -> None:
-        from masar.screening import events  # noqa: F401 - registers the event types
+        from masar.screening import (
+            events,  # noqa: F401 - registers the event types
+            periodic,  # noqa: F401 - registers the periodic jobs
+        )

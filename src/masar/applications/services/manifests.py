@@ -54,6 +54,16 @@ from masar.operators.models import Agent
 
 CHUNK_ROWS = 2000
 STALE_AFTER = timedelta(minutes=10)
+
+
+def manifest_stale_after() -> timedelta:
+    """How long a running import may go without a heartbeat before it is taken for dead
+    (its worker killed) and queued again: MASAR_MANIFEST_STALE_SECONDS, by default
+    `STALE_AFTER`. A chunk beats the heart, so this is far longer than any chunk takes."""
+    seconds = getattr(settings, "MASAR_MANIFEST_STALE_SECONDS", None)
+    return STALE_AFTER if seconds is None else timedelta(seconds=float(seconds))
+
+
 MAX_RUNS = 5
 VALIDATE, STORE = "validate", "store"
 
@@ -203,7 +213,7 @@ def manifest_job_run(
         job = manifest_job_lock(job_id)
         if job.is_finished:
             return job
-        if job.status == ManifestStatus.RUNNING and not _is_stale(job, now, STALE_AFTER):
+        if job.status == ManifestStatus.RUNNING and not _is_stale(job, now, manifest_stale_after()):
             return job  # another run is at work on it
         if job.runs >= MAX_RUNS:
             job.status = ManifestStatus.FAILED
@@ -558,27 +568,36 @@ def _fail(job: ManifestJob, token: str, message: str) -> None:
 # --- Resume ----------------------------------------------------------------------------
 
 
-def _task_waiting(job: ManifestJob) -> bool:
+def _task_waiting(job: ManifestJob, now: Any, stale_after: timedelta) -> bool:
+    """Is a task waiting for the job, or running it for less than `stale_after`? A task row
+    `RUNNING` for longer is a worker killed between claiming the task and starting the job
+    (SIGKILL, a lost machine): it stays `RUNNING` for good and must not hold the job."""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(
-        status__in=["READY", "RUNNING"],
-        task_path="masar.applications.tasks.manifest_import",
-        args_kwargs__kwargs__job_id=job.pk,
-    ).exists()
+    return (
+        DBTaskResult.objects.filter(
+            task_path="masar.applications.tasks.manifest_import",
+            args_kwargs__kwargs__job_id=job.pk,
+        )
+        .filter(
+            models.Q(status="READY") | models.Q(status="RUNNING", started_at__gte=now - stale_after)
+        )
+        .exists()
+    )
 
 
 def manifest_jobs_resume(
     *,
     actor: User | None = None,
     job_id: int | None = None,
-    stale_after: timedelta = STALE_AFTER,
+    stale_after: timedelta | None = None,
     force: bool = False,
 ) -> list[int]:
     """Queue again every import whose worker stopped: running without a heartbeat for
     `stale_after`, or queued with no task waiting for it. With `job_id` and `force`, that
     job is queued again at once. Returns the ids queued; each goes on from its checkpoint."""
     now = timezone.now()
+    stale_after = manifest_stale_after() if stale_after is None else stale_after
     candidates = ManifestJob.objects.filter(
         status__in=[ManifestStatus.RUNNING, ManifestStatus.QUEUED]
     )
@@ -597,7 +616,7 @@ def manifest_jobs_resume(
                 continue
             stale = _is_stale(job, now, stale_after)
             if job.status == ManifestStatus.QUEUED:
-                wanted = force or (stale and not _task_waiting(job))
+                wanted = force or (stale and not _task_waiting(job, now, stale_after))
             else:
                 wanted = force or stale
             if not wanted:

@@ -11,6 +11,7 @@ from masar.screening.services.reviews import review_decide
 from masar.screening.services.screening import (
     application_screen,
     applications_screen_pending,
+    applications_screening_resume,
     person_match,
 )
 from masar.screening.services.watchlists import watchlist_create, watchlist_update
@@ -18,6 +19,7 @@ from masar.screening.services.watchlists import watchlist_create, watchlist_upda
 __all__ = [
     "application_screen",
     "applications_screen_pending",
+    "applications_screening_resume",
     "ban_create",
     "ban_lift",
     "person_match",

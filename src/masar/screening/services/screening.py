@@ -18,7 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from masar.accounts.models import User
@@ -222,6 +224,61 @@ def applications_screen_pending(*, limit: int | None = None) -> dict[str, int]:
         else:
             counts[screening.outcome] += 1
     return counts
+
+
+SCREENING_STALE_AFTER = timedelta(minutes=10)
+SCREEN_TASK = "masar.screening.tasks.screen_application"
+
+
+def screening_stale_after() -> timedelta:
+    """How long an application may wait in `screening` with no live task for it before its
+    screening is queued again: MASAR_SCREENING_STALE_SECONDS, by default 10 minutes."""
+    seconds = getattr(settings, "MASAR_SCREENING_STALE_SECONDS", None)
+    return SCREENING_STALE_AFTER if seconds is None else timedelta(seconds=float(seconds))
+
+
+def applications_screening_resume(*, stale_after: timedelta | None = None) -> list[int]:
+    """Queue again the screening of every application left in `screening` for longer than
+    `stale_after` with no task waiting for it: its task was lost (the queue was unreachable
+    when the company approved) or its worker was killed mid-task (the task row then stays
+    `RUNNING` for good). A task still waiting (`READY`), or running for less than
+    `stale_after`, is left alone, so a long queue at the peak is not queued twice. Screening
+    is idempotent: an application already screened is skipped. Returns the ids queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    from masar.screening.tasks import screen_application
+
+    now = timezone.now()
+    stale_after = screening_stale_after() if stale_after is None else stale_after
+    waiting = list(
+        Application.objects.filter(
+            status=ApplicationStatus.SCREENING, company_decided_at__lt=now - stale_after
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:5000]
+    )
+    if not waiting:
+        return []
+    alive = DBTaskResult.objects.filter(task_path=SCREEN_TASK).filter(
+        Q(status="READY") | Q(status="RUNNING", started_at__gte=now - stale_after)
+    )
+    queued = {
+        int(pk)
+        for pk in alive.filter(args_kwargs__kwargs__application_id__in=waiting).values_list(
+            "args_kwargs__kwargs__application_id", flat=True
+        )
+    }
+    resumed = [pk for pk in waiting if pk not in queued]
+    if resumed:
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                action="screening.resumed",
+                details={"application_ids": resumed[:100], "count": len(resumed)},
+            )
+        for pk in resumed:
+            screen_application.enqueue(application_id=pk)
+    return resumed
 
 
 # --- One person (the match API and the check command) -----------------------------------------
