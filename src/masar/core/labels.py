@@ -106,6 +106,20 @@ ACTION_LABELS: dict[str, Promise] = {
     "webhook.secret_rotated": _("Webhook secret renewed"),
     "webhook.test_requested": _("Webhook test sent"),
     "webhook.updated": _("Webhook changed"),
+    "group.itinerary_set": _("Planned itinerary set"),
+    "hotel.registered": _("Hotel registered"),
+    "hotel.suspended": _("Hotel suspended"),
+    "hotel.reinstated": _("Hotel reinstated"),
+    "hotel_stay.recorded": _("Hotel check-in or check-out recorded"),
+    "screening.resumed": _("Interrupted screenings resumed"),
+    "station.added": _("Station added"),
+    "transport_operator.registered": _("Transport operator registered"),
+    "transport_operator.suspended": _("Transport operator suspended"),
+    "transport_operator.reinstated": _("Transport operator reinstated"),
+    "trip.boarded": _("Boarding recorded"),
+    "trip.recorded": _("Trip recorded"),
+    "whereabouts.sweep": _("Whereabouts sweep run"),
+    "whereabouts_alert.answer": _("Whereabouts alert answered"),
 }
 
 #: The kinds of record an audit entry points at (``app_label.model``).
@@ -157,6 +171,14 @@ TARGET_LABELS: dict[str, Promise] = {
     "visas.issuancejob": _("Visa issuance"),
     "visas.visa": _("Visa"),
     "visas.visaarchive": _("Visa archive"),
+    "lodging.hotel": _("Hotel"),
+    "lodging.transportoperator": _("Transport operator"),
+    "lodging.station": _("Station"),
+    "lodging.stayevent": _("Hotel check-in or check-out"),
+    "lodging.hotelstay": _("Hotel stay"),
+    "lodging.trip": _("Trip"),
+    "lodging.trippassenger": _("Trip passenger"),
+    "whereabouts.whereaboutsalert": _("Whereabouts alert"),
 }
 
 #: Types of port of entry (open data, border pages).

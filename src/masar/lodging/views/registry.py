@@ -20,6 +20,7 @@ from masar.lodging.forms import HotelRegisterForm, OperatorRegisterForm, Station
 from masar.lodging.models import City, ProviderStatus, TransportMode
 from masar.lodging.services.providers import Provider
 from masar.lodging.views.common import PAGE_SIZE, actor_of, apply_error
+from masar.web.selectors import audit_labelled
 
 
 def _reader(request: HttpRequest) -> None:
@@ -156,14 +157,20 @@ def hotel_detail(request: HttpRequest, hotel_id: int) -> HttpResponse:
     if request.method == "POST":
         _status_action(request, hotel)
         return redirect("lodging:hotel", hotel_id=hotel.pk)
-    history = audit_list(actor=actor).filter(target_type="lodging.hotel", target_id=str(hotel.pk))
+    history = audit_labelled(
+        list(
+            audit_list(actor=actor)
+            .filter(target_type="lodging.hotel", target_id=str(hotel.pk))
+            .select_related("actor")[:20]
+        )
+    )
     return render(
         request,
         "lodging/hotel_detail.html",
         {
             "hotel": hotel,
             "in_house": selectors.hotel_in_house_count(hotel),
-            "history": history[:20],
+            "history": history,
             "can_act": is_licensing_staff(actor),
         },
     )
@@ -192,8 +199,12 @@ def operator_detail(request: HttpRequest, operator_id: int) -> HttpResponse:
         else:
             _status_action(request, operator)
         return redirect("lodging:operator", operator_id=operator.pk)
-    history = audit_list(actor=actor).filter(
-        target_type="lodging.transportoperator", target_id=str(operator.pk)
+    history = audit_labelled(
+        list(
+            audit_list(actor=actor)
+            .filter(target_type="lodging.transportoperator", target_id=str(operator.pk))
+            .select_related("actor")[:20]
+        )
     )
     return render(
         request,
@@ -202,7 +213,7 @@ def operator_detail(request: HttpRequest, operator_id: int) -> HttpResponse:
             "operator": operator,
             "stations": list(operator.stations.all()),
             "station_form": StationForm(),
-            "history": history[:20],
+            "history": history,
             "can_act": is_licensing_staff(actor),
         },
     )
