@@ -114,11 +114,30 @@ def test_capped_counts_read_the_index_only(on_pg: None, agent_staff: Any) -> Non
 
 
 def test_searches_read_the_key_and_name_indexes(on_pg: None) -> None:
+    """A passport number on its index; a name on the prefix indexes (ADR 0126)."""
     passport = Pilgrim.objects.filter(passport_number="X12345678").values("pk")
     _uses(_plan(passport), "applications_pilgrim", "pilgrim_passport_idx")
-    names = Pilgrim.objects.filter(surname__icontains="rahm").values("pk")
-    plan = _plan(names)
-    assert "pilgrim_surname_search" in {n.get("Index Name") for n in plan}, plan
+    # A name: a range of the prefix index (of one agent, or of everyone), in the index's
+    # order so that the LIMIT stops the read; never a bitmap of every bearer nor a sort.
+    # (On an empty table an agent's range may be read on either index: both hold the order.)
+    for field in ("surname", "given_names"):
+        word = field.split("_")[0]
+        for agent, indexes in (
+            (7, {f"pilgrim_agent_{word}", f"pilgrim_{word}_prefix"}),
+            (None, {f"pilgrim_{word}_prefix"}),
+        ):
+            sql = app_selectors._PILGRIMS_NAMED_SQL.format(
+                scope="agent_id = %s AND " if agent else "", field=field
+            )
+            params = [agent] if agent else []
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN (FORMAT JSON) " + sql, [*params, "RAHM%", 400])
+                raw = cursor.fetchone()[0]
+            plan = _nodes((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"])
+            types = [n["Node Type"] for n in plan]
+            assert types == ["Limit", "Index Scan"], types
+            assert plan[1]["Index Name"] in indexes, plan
 
 
 def test_visa_lists_read_their_scope_index(
@@ -160,6 +179,17 @@ def test_the_audit_trail_of_an_organization_reads_its_index(
         "core_auditentry",
         "audit_organization_id_idx",
     )
+
+
+def test_the_consular_queue_reads_its_own_index(on_pg: None, visa_officer: Any) -> None:
+    """Oldest waiting first on the partial `(waiting since, id)` index of the applications
+    awaiting the decision: first page, a deep page and a filtered one, never a sort."""
+    queue = visa_selectors.decision_queue(visa_officer)
+    _uses(_plan(_page(queue)), "applications_application", "application_decision_queue")
+    deep = [timezone.now() - dt.timedelta(hours=5), 999]
+    _uses(_plan(_page(queue, deep=deep)), "applications_application", "application_decision_queue")
+    by_nationality = visa_selectors.decision_queue(visa_officer, filters={"nationality": "IDN"})
+    _uses(_plan(_page(by_nationality)), "applications_application", "application_decision_queue")
 
 
 def test_a_keyset_page_reads_no_more_than_its_rows(on_pg: None, visa_officer: Any) -> None:

@@ -199,8 +199,11 @@ def decision_queue(request: HttpRequest) -> HttpResponse:
             "choice": choice,
             "reasons": RejectionReason.choices,
             "filters": filters,
-            "total": capped_count(qs),
-            "stats": selectors.decision_stats(actor),
+            # The backlog on the queue's index; the filtered count only as far as a bulk
+            # decision reaches (ADR 0126).
+            "total": capped_count(selectors.decision_queue(actor)),
+            "matching": capped_count(qs, cap=services.decisions.BULK_LIMIT) if filters else None,
+            "stats": selectors.decision_totals(actor),
         },
         status=400 if summary else 200,
     )

@@ -75,7 +75,7 @@ class ApplicationListApi(_Scoped):
         if value := params.get("passport_number"):
             qs = selectors.applications_by_passport(qs, value)
         if value := params.get("q"):
-            qs = selectors.application_search(qs, value)
+            qs = selectors.application_search(qs, value, actor=self.actor())
         return qs
 
     @extend_schema(
@@ -87,7 +87,8 @@ class ApplicationListApi(_Scoped):
                 "q",
                 str,
                 description="An application, passport or visa number (exact), or a part of "
-                "the pilgrim's name (three letters or more).",
+                "the pilgrim's name (three letters or more): a name search answers at most "
+                f"its first {selectors.NAME_MATCHES} matches.",
             ),
         ],
         summary="Applications the caller may see",

@@ -24,7 +24,7 @@ from masar.applications.services.transitions import transition_allowed
 from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company
 from masar.core.errors import MasarError, Unprocessable
-from masar.core.pagination import KeysetPaginator
+from masar.core.pagination import KeysetPaginator, capped_count
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
 from masar.web.case_file import case_file
@@ -56,8 +56,11 @@ def applications(request: HttpRequest) -> HttpResponse:
             "can_decide": is_company(actor),
             "reason_form": ReasonForm(),
             "saved_searches": SavedSearch.objects.filter(user=actor),
+            "name_matches": selectors.NAME_MATCHES if selectors.is_name_search(q) else None,
             "matching_submitted": (
-                qs.filter(status=ApplicationStatus.SUBMITTED).count() if is_company(actor) else 0
+                capped_count(qs.filter(status=ApplicationStatus.SUBMITTED))
+                if is_company(actor)
+                else 0
             ),
         },
     )
@@ -71,7 +74,7 @@ def application_search(qs: Any, *, actor: User, status: str = "", q: str = "") -
     if status:
         qs = qs.filter(status__in=disclosure.status_filter(actor, status))
     if q:
-        found = selectors.application_search(qs, q)
+        found = selectors.application_search(qs, q, actor=actor)
         groups = Group.objects.filter(name__icontains=q).values("pk")
         if is_whole_number(q):
             groups = groups.union(Group.objects.filter(pk=int(q)).values("pk"))
