@@ -301,14 +301,19 @@ def test_the_queue_reads_its_figures_from_the_maintained_aggregates(
     assert "Every application matching the filters (1)" in filtered.content.decode()
 
 
-def test_the_filtered_count_stops_where_a_bulk_decision_does(
+def test_the_filtered_count_is_told_by_its_page(
     in_decision: Any, visa_officer: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from masar.visas.services import decisions
+    """A filtered queue is not counted (its filter is not in the queue's index): one page
+    says its rows, more pages say "more than" a page."""
+    from masar.visas import views
 
-    monkeypatch.setattr(decisions, "BULK_LIMIT", 2)
+    monkeypatch.setattr(views, "QUEUE_PAGE", 2)
     for _ in range(3):
         in_decision()
-    response = signed_in(visa_officer, "en").get("/visas/decisions/", {"nationality": "IDN"})
+    client = signed_in(visa_officer, "en")
+    response = client.get("/visas/decisions/", {"nationality": "IDN"})
     assert response.context["total"] == 3
     assert str(response.context["matching"]) == "more than 2"
+    assert "Every application matching the filters (more than 2)" in response.content.decode()
+    assert client.get("/visas/decisions/", {"nationality": "MYS"}).context["matching"] == 0

@@ -309,9 +309,20 @@ class Overstay(models.Model):
         ordering = ["-detected_at", "-id"]
         verbose_name = _("overstay")
         indexes = [
-            models.Index(fields=["status"], name="overstay_status_idx"),
-            models.Index(fields=["company", "status"]),
-            models.Index(fields=["agent", "status"]),
+            # The lists read each scope's overstays in their order (oldest permitted
+            # departure first) and stop at a page (ADR 0126); the same leading columns as
+            # the `(x, status)` indexes they replace.
+            models.Index(
+                fields=["status", "permitted_departure", "id"], name="overstay_status_departure"
+            ),
+            models.Index(
+                fields=["company", "status", "permitted_departure", "id"],
+                name="overstay_company_departure",
+            ),
+            models.Index(
+                fields=["agent", "status", "permitted_departure", "id"],
+                name="overstay_agent_departure",
+            ),
             models.Index(fields=["season", "status"]),
         ]
 
