@@ -22,7 +22,9 @@ from masar.applications.models import Pilgrim
 from masar.border import lists
 from masar.core.pagination import KeysetPaginator, after, capped_count, sort_key
 from masar.core.selectors import audit_list
+from masar.screening.selectors import review_list
 from masar.visas import selectors as visa_selectors
+from tests.applications.factories import GroupFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -169,6 +171,40 @@ def test_border_lists_read_the_open_stay_indexes(
     _uses(_plan(_page(company)), "border_stay", "stay_open_company_entry")
     due = lists.due_to_leave(actor=security_analyst, days=7)
     _uses(_plan(_page(due)), "border_stay", "stay_open_by_departure")
+
+
+def test_overstays_and_reviews_read_their_list_order(
+    on_pg: None, security_analyst: Any, company_staff: Any
+) -> None:
+    """Open overstays, oldest permitted departure first, for everyone and for a company;
+    every security review by score: each on an index that holds the order (ADR 0126)."""
+    _uses(
+        _plan(_page(lists.overstayers(actor=security_analyst))),
+        "border_overstay",
+        "overstay_status_departure",
+    )
+    _uses(
+        _plan(_page(lists.overstayers(actor=company_staff))),
+        "border_overstay",
+        "overstay_company_departure",
+    )
+    every_review = review_list(actor=security_analyst, status=None)
+    _uses(_plan(_page(every_review)), "screening_review", "review_by_score")
+
+
+def test_a_groups_applications_read_the_groups_indexes(
+    on_pg: None, agent_staff: Any, company_staff: Any, season: Any, company: Any, agent: Any
+) -> None:
+    """A group's page and its counts by status: the group's indexes, not the operator's."""
+    group = GroupFactory(season=season, company=company, agent=agent)
+    for actor in (agent_staff, company_staff):
+        apps = app_selectors.group_applications(actor=actor, group=group)
+        _uses(_plan(_page(apps)), "applications_application", "application_group_id_idx")
+        capped = apps.filter(status="issued").order_by().values("pk")[:1001]
+        plan = _plan(capped)
+        names = {n["Index Name"] for n in plan if "Index Name" in n}
+        assert names and names <= {"application_group_status_id", "application_group_id_idx"}
+        assert "BitmapAnd" not in {n["Node Type"] for n in plan}
 
 
 def test_the_audit_trail_of_an_organization_reads_its_index(
