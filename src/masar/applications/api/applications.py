@@ -86,9 +86,9 @@ class ApplicationListApi(_Scoped):
             OpenApiParameter(
                 "q",
                 str,
-                description="An application, passport or visa number (exact), or a part of "
-                "the pilgrim's name (three letters or more): a name search answers at most "
-                f"its first {selectors.NAME_MATCHES} matches.",
+                description="An application, passport or visa number (exact), or the start "
+                "of the pilgrim's surname or given names (three letters or more): a name "
+                f"search answers at most its first {selectors.NAME_MATCHES} matches.",
             ),
         ],
         summary="Applications the caller may see",
