@@ -119,3 +119,12 @@ def test_the_api_name_search_is_bounded_too(
 )
 def test_which_texts_are_name_searches(text: str, is_name: bool) -> None:
     assert selectors.is_name_search(text) is is_name
+
+
+def test_like_wildcards_typed_in_a_name_are_plain_characters(
+    wijayas: Any, visa_officer: Any
+) -> None:
+    everyone = selectors.application_list(actor=visa_officer)
+    assert selectors.application_search(everyone, "wij").count() == 7
+    for text in ("wi%", "wi_aya", "w\\ij"):
+        assert not selectors.application_search(everyone, text).exists(), text
