@@ -171,6 +171,8 @@ def test_border_lists_read_the_open_stay_indexes(
     _uses(_plan(_page(company)), "border_stay", "stay_open_company_entry")
     due = lists.due_to_leave(actor=security_analyst, days=7)
     _uses(_plan(_page(due)), "border_stay", "stay_open_by_departure")
+    company_due = lists.due_to_leave(actor=company_staff, days=7)
+    _uses(_plan(_page(company_due)), "border_stay", "stay_open_company_departure")
 
 
 def test_overstays_and_reviews_read_their_list_order(

@@ -225,6 +225,18 @@ class Stay(models.Model):
                 condition=Q(exited_at__isnull=True),
                 name="stay_open_by_departure",
             ),
+            # An operator's "due to leave" and its capped count: its own open stays in that
+            # order, not everyone's filtered down to its own (ADR 0126).
+            models.Index(
+                fields=["company", "permitted_departure", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_company_departure",
+            ),
+            models.Index(
+                fields=["agent", "permitted_departure", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_agent_departure",
+            ),
             # "In the country": open stays, newest entry first, for everyone, a company, an
             # agent or a nationality; partial, so a stay leaves them when its pilgrim leaves.
             models.Index(
