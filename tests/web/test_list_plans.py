@@ -20,6 +20,7 @@ from django.utils import timezone
 from masar.applications import selectors as app_selectors
 from masar.applications.models import Pilgrim
 from masar.border import lists
+from masar.border import selectors as border_selectors
 from masar.core.pagination import KeysetPaginator, after, capped_count, sort_key
 from masar.core.selectors import audit_list
 from masar.screening.selectors import review_list
@@ -173,6 +174,10 @@ def test_border_lists_read_the_open_stay_indexes(
     _uses(_plan(_page(due)), "border_stay", "stay_open_by_departure")
     company_due = lists.due_to_leave(actor=company_staff, days=7)
     _uses(_plan(_page(company_due)), "border_stay", "stay_open_company_departure")
+    company_nationality = lists.in_country(
+        actor=company_staff, filters=lists.ListFilters(nationality="IDN")
+    )
+    _uses(_plan(_page(company_nationality)), "border_stay", "stay_open_company_nationality")
 
 
 def test_overstays_and_reviews_read_their_list_order(
@@ -189,6 +194,18 @@ def test_overstays_and_reviews_read_their_list_order(
         _plan(_page(lists.overstayers(actor=company_staff))),
         "border_overstay",
         "overstay_company_departure",
+    )
+    # (on an empty table a company's page may read either: both hold the order, no sort)
+    _uses(
+        _plan(_page(border_selectors.overstay_list(security_analyst))),
+        "border_overstay",
+        "overstay_detected",
+    )
+    _uses(
+        _plan(_page(border_selectors.overstay_list(company_staff))),
+        "border_overstay",
+        "overstay_company_detected",
+        "overstay_detected",
     )
     every_review = review_list(actor=security_analyst, status=None)
     _uses(_plan(_page(every_review)), "screening_review", "review_by_score")

@@ -237,6 +237,17 @@ class Stay(models.Model):
                 condition=Q(exited_at__isnull=True),
                 name="stay_open_agent_departure",
             ),
+            # An operator's "in the country" filtered by nationality (ADR 0126).
+            models.Index(
+                fields=["company", "nationality", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_company_nationality",
+            ),
+            models.Index(
+                fields=["agent", "nationality", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_agent_nationality",
+            ),
             # "In the country": open stays, newest entry first, for everyone, a company, an
             # agent or a nationality; partial, so a stay leaves them when its pilgrim leaves.
             models.Index(
@@ -336,6 +347,10 @@ class Overstay(models.Model):
                 name="overstay_agent_departure",
             ),
             models.Index(fields=["season", "status"]),
+            # The API's order (newest detection first), for everyone and for each scope.
+            models.Index(fields=["detected_at", "id"], name="overstay_detected"),
+            models.Index(fields=["company", "detected_at", "id"], name="overstay_company_detected"),
+            models.Index(fields=["agent", "detected_at", "id"], name="overstay_agent_detected"),
         ]
 
     def __str__(self) -> str:
