@@ -12,6 +12,8 @@ import uuid
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from masar.border import lists
@@ -235,18 +237,42 @@ def test_the_foreign_ministry_and_carriers_see_nothing(world: Any, visa_officer:
 
 
 def test_filter_choices_offer_only_what_the_actor_sees(
-    world: Any, company_staff: Any, company: Any, agent: Any, security_analyst: Any
+    world: Any,
+    contract: Any,
+    company_staff: Any,
+    agent_staff: Any,
+    company: Any,
+    agent: Any,
+    security_analyst: Any,
 ) -> None:
+    """Operators from the contracts, never from the stays: a company is offered itself
+    and its contracted agents (not the other company's agent, which holds stays too); the
+    nationalities of everyone in the country and every port's city (small tables)."""
     mine = lists.filter_choices(actor=company_staff, language="en")
     assert mine.companies == [(company.pk, company.organization.name_en)]
     assert mine.agents == [(agent.pk, agent.organization.name_en)]
-    assert mine.nationalities == ["IDN", "MYS"]
-    assert mine.cities == [("Jeddah", "Jeddah")]
+    assert mine.nationalities == ["IDN", "MYS", "PAK"]
+    assert mine.cities == [("Jeddah", "Jeddah"), ("Madinah", "Madinah")]
+    as_agent = lists.filter_choices(actor=agent_staff, language="en")
+    assert as_agent.agents == [(agent.pk, agent.organization.name_en)]
+    assert as_agent.companies == [(company.pk, company.organization.name_en)]
     everything = lists.filter_choices(actor=security_analyst, language="ar")
     assert everything.nationalities == ["IDN", "MYS", "PAK"]
     assert [c for c, _ in everything.cities] == ["Jeddah", "Madinah"]
     assert everything.cities[0][1] == "Jeddah"  # English in the tests
     assert (company.pk, company.organization.name_ar) in everything.companies
+
+
+def test_filter_choices_read_no_stay_of_the_operator(
+    world: Any, contract: Any, company_staff: Any
+) -> None:
+    """The operator's choices cost the same whatever its stays: no query names a stay
+    column but the nationalities' loose scan, which probes the open-stay index."""
+    with CaptureQueriesContext(connection) as queries:
+        lists.filter_choices(actor=company_staff, language="en")
+    stay_reads = [q["sql"] for q in queries if "border_stay" in q["sql"]]
+    assert len(stay_reads) == 1
+    assert "RECURSIVE" in stay_reads[0]
 
 
 # --- Filters and groupings --------------------------------------------------------------------

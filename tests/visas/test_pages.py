@@ -3,6 +3,7 @@ with its cancellation; in Arabic (right to left) and English; others are refused
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import escape
 
 from masar.applications.models import Application
@@ -245,3 +247,73 @@ def test_the_visa_page_and_its_cancellation(
         "fraud",
         "Forged",
     )
+
+
+def test_the_queue_reads_its_figures_from_the_maintained_aggregates(
+    in_decision: Any, visa_officer: Any, season: Any
+) -> None:
+    """The decisions taken come from the daily aggregates (as of their last refresh), not a
+    count over the decided applications; the backlog is counted on the queue's index."""
+    from masar.reporting.models import (
+        ALL_SCOPE,
+        DailyCount,
+        Dimension,
+        IndicatorRefresh,
+        Metric,
+    )
+
+    in_decision()
+    in_decision(nationality="MYS")
+    today = timezone.localdate()
+    for metric, day, count in [
+        (Metric.DECIDED_AUTO, today, 30),
+        (Metric.DECIDED_MANUAL, today, 5),
+        (Metric.DECIDED_MANUAL, today - dt.timedelta(days=1), 5),
+    ]:
+        DailyCount.objects.create(
+            season=season,
+            day=day,
+            metric=metric,
+            scope=ALL_SCOPE,
+            dimension=Dimension.TOTAL,
+            key="",
+            count=count,
+        )
+    # a company's own row is not everyone's figure
+    DailyCount.objects.create(
+        season=season,
+        day=today,
+        metric=Metric.DECIDED_AUTO,
+        scope=99,
+        dimension=Dimension.TOTAL,
+        key="",
+        count=1000,
+    )
+    IndicatorRefresh.objects.create(season=season, refreshed_at=timezone.now())
+    response = signed_in(visa_officer, "en").get("/visas/decisions/")
+    stats = response.context["stats"]
+    assert (stats["decided"], stats["automatic"], stats["automatic_share"]) == (40, 30, 0.75)
+    html = response.content.decode()
+    assert "<strong>40</strong> decided · automatic share 0.75 · as of <bdi>" in html
+    assert response.context["total"] == 2 and response.context["matching"] is None
+    filtered = signed_in(visa_officer, "en").get("/visas/decisions/", {"nationality": "MYS"})
+    assert filtered.context["total"] == 2 and filtered.context["matching"] == 1
+    assert "Every application matching the filters (1)" in filtered.content.decode()
+
+
+def test_the_filtered_count_is_told_by_its_page(
+    in_decision: Any, visa_officer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filtered queue is not counted (its filter is not in the queue's index): one page
+    says its rows, more pages say "more than" a page."""
+    from masar.visas import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE", 2)
+    for _ in range(3):
+        in_decision()
+    client = signed_in(visa_officer, "en")
+    response = client.get("/visas/decisions/", {"nationality": "IDN"})
+    assert response.context["total"] == 3
+    assert str(response.context["matching"]) == "more than 2"
+    assert "Every application matching the filters (more than 2)" in response.content.decode()
+    assert client.get("/visas/decisions/", {"nationality": "MYS"}).context["matching"] == 0

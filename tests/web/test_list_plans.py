@@ -20,9 +20,12 @@ from django.utils import timezone
 from masar.applications import selectors as app_selectors
 from masar.applications.models import Pilgrim
 from masar.border import lists
+from masar.border import selectors as border_selectors
 from masar.core.pagination import KeysetPaginator, after, capped_count, sort_key
 from masar.core.selectors import audit_list
+from masar.screening.selectors import review_list
 from masar.visas import selectors as visa_selectors
+from tests.applications.factories import GroupFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -114,11 +117,30 @@ def test_capped_counts_read_the_index_only(on_pg: None, agent_staff: Any) -> Non
 
 
 def test_searches_read_the_key_and_name_indexes(on_pg: None) -> None:
+    """A passport number on its index; a name on the prefix indexes (ADR 0126)."""
     passport = Pilgrim.objects.filter(passport_number="X12345678").values("pk")
     _uses(_plan(passport), "applications_pilgrim", "pilgrim_passport_idx")
-    names = Pilgrim.objects.filter(surname__icontains="rahm").values("pk")
-    plan = _plan(names)
-    assert "pilgrim_surname_search" in {n.get("Index Name") for n in plan}, plan
+    # A name: a range of the prefix index (of one agent, or of everyone), in the index's
+    # order so that the LIMIT stops the read; never a bitmap of every bearer nor a sort.
+    # (On an empty table an agent's range may be read on either index: both hold the order.)
+    for field in ("surname", "given_names"):
+        word = field.split("_")[0]
+        for agent, indexes in (
+            (7, {f"pilgrim_agent_{word}", f"pilgrim_{word}_prefix"}),
+            (None, {f"pilgrim_{word}_prefix"}),
+        ):
+            sql = app_selectors._PILGRIMS_NAMED_SQL.format(
+                scope="agent_id = %s AND " if agent else "", field=field
+            )
+            params = [agent] if agent else []
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN (FORMAT JSON) " + sql, [*params, "RAHM%", 400])
+                raw = cursor.fetchone()[0]
+            plan = _nodes((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"])
+            types = [n["Node Type"] for n in plan]
+            assert types == ["Limit", "Index Scan"], types
+            assert plan[1]["Index Name"] in indexes, plan
 
 
 def test_visa_lists_read_their_scope_index(
@@ -150,6 +172,58 @@ def test_border_lists_read_the_open_stay_indexes(
     _uses(_plan(_page(company)), "border_stay", "stay_open_company_entry")
     due = lists.due_to_leave(actor=security_analyst, days=7)
     _uses(_plan(_page(due)), "border_stay", "stay_open_by_departure")
+    company_due = lists.due_to_leave(actor=company_staff, days=7)
+    _uses(_plan(_page(company_due)), "border_stay", "stay_open_company_departure")
+    company_nationality = lists.in_country(
+        actor=company_staff, filters=lists.ListFilters(nationality="IDN")
+    )
+    _uses(_plan(_page(company_nationality)), "border_stay", "stay_open_company_nationality")
+
+
+def test_overstays_and_reviews_read_their_list_order(
+    on_pg: None, security_analyst: Any, company_staff: Any
+) -> None:
+    """Open overstays, oldest permitted departure first, for everyone and for a company;
+    every security review by score: each on an index that holds the order (ADR 0126)."""
+    _uses(
+        _plan(_page(lists.overstayers(actor=security_analyst))),
+        "border_overstay",
+        "overstay_status_departure",
+    )
+    _uses(
+        _plan(_page(lists.overstayers(actor=company_staff))),
+        "border_overstay",
+        "overstay_company_departure",
+    )
+    # (on an empty table a company's page may read either: both hold the order, no sort)
+    _uses(
+        _plan(_page(border_selectors.overstay_list(security_analyst))),
+        "border_overstay",
+        "overstay_detected",
+    )
+    _uses(
+        _plan(_page(border_selectors.overstay_list(company_staff))),
+        "border_overstay",
+        "overstay_company_detected",
+        "overstay_detected",
+    )
+    every_review = review_list(actor=security_analyst, status=None)
+    _uses(_plan(_page(every_review)), "screening_review", "review_by_score")
+
+
+def test_a_groups_applications_read_the_groups_indexes(
+    on_pg: None, agent_staff: Any, company_staff: Any, season: Any, company: Any, agent: Any
+) -> None:
+    """A group's page and its counts by status: the group's indexes, not the operator's."""
+    group = GroupFactory(season=season, company=company, agent=agent)
+    for actor in (agent_staff, company_staff):
+        apps = app_selectors.group_applications(actor=actor, group=group)
+        _uses(_plan(_page(apps)), "applications_application", "application_group_id_idx")
+        capped = apps.filter(status="issued").order_by().values("pk")[:1001]
+        plan = _plan(capped)
+        names = {n["Index Name"] for n in plan if "Index Name" in n}
+        assert names and names <= {"application_group_status_id", "application_group_id_idx"}
+        assert "BitmapAnd" not in {n["Node Type"] for n in plan}
 
 
 def test_the_audit_trail_of_an_organization_reads_its_index(
@@ -160,6 +234,17 @@ def test_the_audit_trail_of_an_organization_reads_its_index(
         "core_auditentry",
         "audit_organization_id_idx",
     )
+
+
+def test_the_consular_queue_reads_its_own_index(on_pg: None, visa_officer: Any) -> None:
+    """Oldest waiting first on the partial `(waiting since, id)` index of the applications
+    awaiting the decision: first page, a deep page and a filtered one, never a sort."""
+    queue = visa_selectors.decision_queue(visa_officer)
+    _uses(_plan(_page(queue)), "applications_application", "application_decision_queue")
+    deep = [timezone.now() - dt.timedelta(hours=5), 999]
+    _uses(_plan(_page(queue, deep=deep)), "applications_application", "application_decision_queue")
+    by_nationality = visa_selectors.decision_queue(visa_officer, filters={"nationality": "IDN"})
+    _uses(_plan(_page(by_nationality)), "applications_application", "application_decision_queue")
 
 
 def test_a_keyset_page_reads_no_more_than_its_rows(on_pg: None, visa_officer: Any) -> None:

@@ -89,7 +89,9 @@ def grow(season: Any, company: Any, agent: Any, contract: Any) -> Callable[[int]
 def _rows(response: Any) -> int:
     if response.headers.get("Content-Type", "").startswith("application/json"):
         return len(response.json()["results"])
-    return len(response.context["page"])
+    if "page" in response.context:
+        return len(response.context["page"])
+    return len(response.context["rows"])
 
 
 # (user fixture, path, query); "{group}" is the group of the decision queue.
@@ -126,6 +128,15 @@ LISTS: list[tuple[str, str, dict[str, str]]] = [
     ("licensing_officer", "/audit/", {}),
     ("licensing_officer", "/api/v1/audit/", {}),
     ("company_staff", "/audit/", {}),
+    ("company_staff", "/border/due/", {"days": "7"}),
+    ("company_staff", "/border/in-country/", {"nationality": "IDN"}),
+    ("company_staff", "/visas/", {}),
+    ("agent_staff", "/visas/", {"status": "valid"}),
+    ("security_analyst", "/visas/", {}),
+    ("visa_officer", "/visas/decisions/", {"nationality": "IDN"}),
+    ("visa_officer", "/applications/", {"q": "rahm"}),
+    ("company_staff", "/applications/", {"q": "rahm"}),
+    ("security_analyst", "/screening/", {"status": "all"}),
 ]
 
 

@@ -7,14 +7,22 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from masar.applications.states import ApplicationStatus
-from masar.core.indexes import NameSearchIndex
+from masar.core.indexes import NamePrefixIndex
 from masar.operators.models import Agent, Company
 from masar.seasons.models import Season
+
+
+def waiting_since() -> Coalesce:
+    """Since when an application has waited for the consular decision: its security
+    clearance, else its screening, else its submission (else its creation). The consular
+    queue sorts on it; the partial index `application_decision_queue` holds it."""
+    return Coalesce("security_decided_at", "screened_at", "submitted_at", "created_at")
 
 
 class Sex(models.TextChoices):
@@ -122,8 +130,12 @@ class Pilgrim(models.Model):
             models.Index(fields=["passport_issuing_state", "passport_number"]),
             # Searches and the border desk's check read a passport number without its state.
             models.Index(fields=["passport_number"], name="pilgrim_passport_idx"),
-            NameSearchIndex(field="surname", name="pilgrim_surname_search"),
-            NameSearchIndex(field="given_names", name="pilgrim_given_names_search"),
+            # Name searches read the names that start with the text typed, within the
+            # reader's agents first, and stop at a page (ADR 0126).
+            NamePrefixIndex(field="surname", scope="agent", name="pilgrim_agent_surname"),
+            NamePrefixIndex(field="given_names", scope="agent", name="pilgrim_agent_given"),
+            NamePrefixIndex(field="surname", name="pilgrim_surname_prefix"),
+            NamePrefixIndex(field="given_names", name="pilgrim_given_prefix"),
         ]
 
     def __str__(self) -> str:
@@ -217,6 +229,14 @@ class Application(models.Model):
             models.Index(fields=["company", "id"], name="application_company_id_idx"),
             models.Index(fields=["group", "status", "id"], name="application_group_status_id"),
             models.Index(fields=["group", "id"], name="application_group_id_idx"),
+            # The consular queue, oldest waiting first (ADR 0126): only the applications
+            # awaiting the decision, so the index is the size of the backlog.
+            models.Index(
+                waiting_since(),
+                F("id"),
+                name="application_decision_queue",
+                condition=Q(status=ApplicationStatus.DECISION),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="application_number_unique"),

@@ -31,7 +31,7 @@ from masar.accounts.roles import OrganizationKind
 from masar.border.models import Overstay, OverstayStatus, Port, Stay
 from masar.core.params import is_whole_number
 from masar.core.spreadsheets import formula_neutralized
-from masar.operators.models import Agent, Company
+from masar.operators.models import Agent, Company, Contract
 
 #: Organizations whose people may read the lists (each within its scope).
 LIST_KINDS = frozenset(
@@ -325,50 +325,40 @@ def _open_nationalities() -> list[str]:
 
 
 def filter_choices(*, actor: User, language: str = "ar") -> FilterChoices:
-    """What the filter selects offer. The ministries: every operator, the nationalities of
-    the pilgrims in the country and the cities of the ports (read from the small tables and
-    the open-stay index, not from every stay). An operator: the values found in its own
-    stays."""
+    """What the filter selects offer, read from the small tables, never from the stays
+    (ADR 0125, 0126): the ministries, every operator; an operator, itself and the
+    operators it holds a contract with; everyone, the nationalities of the pilgrims in the
+    country (a loose scan of the open-stay index: one probe per nationality) and the cities
+    of the ports. A value with none of the reader's own pilgrims gives an empty list."""
     arabic = language.startswith("ar")
     scope = _scope(actor, "stays")
 
     def name(org: Any) -> str:
         return str(org.name_ar if arabic and org.name_ar else org.name_en)
 
+    companies = Company.objects.select_related("organization").order_by("organization__name_en")
+    agents = Agent.objects.select_related("organization").order_by("organization__name_en")
+    org = actor.organization
     if scope is None:
-        companies = Company.objects.select_related("organization").order_by("organization__name_en")
-        agents = Agent.objects.select_related("organization").order_by("organization__name_en")
-        cities = sorted(set(Port.objects.values_list("city", flat=True)))
-        return FilterChoices(
-            companies=[(c.pk, name(c.organization)) for c in companies],
-            agents=[(a.pk, name(a.organization)) for a in agents],
-            nationalities=_open_nationalities(),
-            cities=[(city, city_label(city)) for city in cities],
+        pass
+    elif org is not None and org.kind == OrganizationKind.COMPANY:
+        companies = companies.filter(organization=org)
+        agents = agents.filter(
+            pk__in=Contract.objects.filter(company__organization=org).values("agent")
         )
-    stays = stays_visible(actor=actor).order_by()
-
-    def organizations(field: str) -> list[tuple[int, str]]:
-        rows = (
-            stays.values_list(
-                f"{field}_id", f"{field}__organization__name_en", f"{field}__organization__name_ar"
-            )
-            .distinct()
-            .order_by(f"{field}__organization__name_en")
+    elif org is not None and org.kind == OrganizationKind.AGENT:
+        agents = agents.filter(organization=org)
+        companies = companies.filter(
+            pk__in=Contract.objects.filter(agent__organization=org).values("company")
         )
-        return [(pk, (ar if arabic and ar else en)) for pk, en, ar in rows]
-
+    else:
+        return FilterChoices(companies=[], agents=[], nationalities=[], cities=[])
+    cities = sorted(set(Port.objects.values_list("city", flat=True)))
     return FilterChoices(
-        companies=organizations("company"),
-        agents=organizations("agent"),
-        nationalities=list(
-            stays.values_list("nationality", flat=True).distinct().order_by("nationality")
-        ),
-        cities=[
-            (city, city_label(city))
-            for city in stays.values_list("entry_port__city", flat=True)
-            .distinct()
-            .order_by("entry_port__city")
-        ],
+        companies=[(c.pk, name(c.organization)) for c in companies],
+        agents=[(a.pk, name(a.organization)) for a in agents],
+        nationalities=_open_nationalities(),
+        cities=[(city, city_label(city)) for city in cities],
     )
 
 

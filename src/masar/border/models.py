@@ -225,6 +225,29 @@ class Stay(models.Model):
                 condition=Q(exited_at__isnull=True),
                 name="stay_open_by_departure",
             ),
+            # An operator's "due to leave" and its capped count: its own open stays in that
+            # order, not everyone's filtered down to its own (ADR 0126).
+            models.Index(
+                fields=["company", "permitted_departure", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_company_departure",
+            ),
+            models.Index(
+                fields=["agent", "permitted_departure", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_agent_departure",
+            ),
+            # An operator's "in the country" filtered by nationality (ADR 0126).
+            models.Index(
+                fields=["company", "nationality", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_company_nationality",
+            ),
+            models.Index(
+                fields=["agent", "nationality", "entered_at", "id"],
+                condition=Q(exited_at__isnull=True),
+                name="stay_open_agent_nationality",
+            ),
             # "In the country": open stays, newest entry first, for everyone, a company, an
             # agent or a nationality; partial, so a stay leaves them when its pilgrim leaves.
             models.Index(
@@ -309,10 +332,25 @@ class Overstay(models.Model):
         ordering = ["-detected_at", "-id"]
         verbose_name = _("overstay")
         indexes = [
-            models.Index(fields=["status"], name="overstay_status_idx"),
-            models.Index(fields=["company", "status"]),
-            models.Index(fields=["agent", "status"]),
+            # The lists read each scope's overstays in their order (oldest permitted
+            # departure first) and stop at a page (ADR 0126); the same leading columns as
+            # the `(x, status)` indexes they replace.
+            models.Index(
+                fields=["status", "permitted_departure", "id"], name="overstay_status_departure"
+            ),
+            models.Index(
+                fields=["company", "status", "permitted_departure", "id"],
+                name="overstay_company_departure",
+            ),
+            models.Index(
+                fields=["agent", "status", "permitted_departure", "id"],
+                name="overstay_agent_departure",
+            ),
             models.Index(fields=["season", "status"]),
+            # The API's order (newest detection first), for everyone and for each scope.
+            models.Index(fields=["detected_at", "id"], name="overstay_detected"),
+            models.Index(fields=["company", "detected_at", "id"], name="overstay_company_detected"),
+            models.Index(fields=["agent", "detected_at", "id"], name="overstay_agent_detected"),
         ]
 
     def __str__(self) -> str:

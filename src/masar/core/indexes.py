@@ -35,3 +35,37 @@ class NameSearchIndex(models.Index):
             )
             return index.create_sql(model, schema_editor, using=" USING gin", **kwargs)
         return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
+class NamePrefixIndex(models.Index):
+    """A B-tree over `UPPER(field)`, after `scope` when given (a foreign key's column), that
+    serves a prefix search `UPPER(field) LIKE 'X%'` as a range read which stops at a page:
+    `text_pattern_ops` on PostgreSQL (whose `C.UTF-8` and locale collations cannot serve
+    `LIKE` otherwise); a plain index on SQLite, whose `LIKE` ignores it (a scan; ADR 0126)."""
+
+    def __init__(self, *, field: str, name: str, scope: str = "") -> None:
+        self.search_field = field
+        self.scope = scope
+        head = [models.F(scope)] if scope else []
+        super().__init__(*head, Upper(field), name=name)
+
+    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        path = f"{self.__class__.__module__}.{self.__class__.__name__}"
+        kwargs = {"field": self.search_field, "name": self.name}
+        if self.scope:
+            kwargs["scope"] = self.scope
+        return path, (), kwargs
+
+    def clone(self) -> NamePrefixIndex:
+        return NamePrefixIndex(field=self.search_field, name=self.name, scope=self.scope)
+
+    def create_sql(self, model: Any, schema_editor: Any, using: str = "", **kwargs: Any) -> Any:
+        if schema_editor.connection.vendor == "postgresql":
+            from django.contrib.postgres.indexes import OpClass
+
+            head = [models.F(self.scope)] if self.scope else []
+            index = models.Index(
+                *head, OpClass(Upper(self.search_field), name="text_pattern_ops"), name=self.name
+            )
+            return index.create_sql(model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)

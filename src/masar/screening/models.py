@@ -364,6 +364,8 @@ class Review(models.Model):
         indexes = [
             models.Index(fields=["status", "-best_score", "opened_at"]),
             models.Index(fields=["status", "due_at"]),
+            # Every review, whatever its status, in the queue's order (ADR 0126).
+            models.Index(fields=["-best_score", "opened_at", "id"], name="review_by_score"),
         ]
 
     def __str__(self) -> str:

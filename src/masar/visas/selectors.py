@@ -8,15 +8,14 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import Coalesce
 
 from masar.accounts.access_matrix import Access, access
 from masar.accounts.models import User
 from masar.accounts.roles import MINISTRY_KINDS, OrganizationKind
-from masar.applications.models import Application
+from masar.applications.models import Application, waiting_since
 from masar.applications.states import ApplicationStatus
 from masar.operators.models import Agent, Company
-from masar.seasons.models import SeasonRules
+from masar.seasons.models import Season, SeasonRules
 from masar.visas.models import IssuanceJob, Visa
 
 
@@ -61,11 +60,7 @@ def decision_queue(actor: User, *, filters: dict[str, Any] | None = None) -> Que
             "company__organization",
             "agent__organization",
         )
-        .annotate(
-            waiting_since=Coalesce(
-                "security_decided_at", "screened_at", "submitted_at", "created_at"
-            )
-        )
+        .annotate(waiting_since=waiting_since())
         .order_by("waiting_since", "pk")
     )
 
@@ -139,4 +134,47 @@ def decision_stats(actor: User, *, season_id: int | None = None) -> dict[str, An
         "mean_hours_to_decision": hours(row["mean"]),
         "mean_hours_automatic": hours(row["mean_automatic"]),
         "mean_hours_manual": hours(row["mean_manual"]),
+    }
+
+
+def decision_totals(actor: User) -> dict[str, Any]:
+    """Decisions taken in every season, and the share taken automatically, read from the
+    maintained daily aggregates (ADR 0090: a few rows a day, as fresh as the last refresh,
+    `as_of`) rather than counted over a season's millions of decided applications: the
+    consular queue shows them on every page view (ADR 0126). The exact figures with mean
+    times are `decision_stats`."""
+    from django.db.models import Max, Sum
+
+    from masar.reporting.models import (
+        ALL_SCOPE,
+        DailyCount,
+        Dimension,
+        IndicatorRefresh,
+        Metric,
+    )
+
+    empty: dict[str, Any] = {"decided": 0, "automatic": 0, "automatic_share": None, "as_of": None}
+    org = actor.organization
+    if org is None or org.kind not in MINISTRY_KINDS:
+        return empty
+    rows = dict(
+        DailyCount.objects.filter(
+            # each season on the `(season, scope, metric, dimension, day)` index
+            season_id__in=list(Season.objects.values_list("pk", flat=True)),
+            scope=ALL_SCOPE,
+            dimension=Dimension.TOTAL,
+            metric__in=[Metric.DECIDED_AUTO, Metric.DECIDED_MANUAL],
+        )
+        .values("metric")
+        .annotate(n=Sum("count"))
+        .order_by()
+        .values_list("metric", "n")
+    )
+    automatic = int(rows.get(Metric.DECIDED_AUTO) or 0)
+    total = automatic + int(rows.get(Metric.DECIDED_MANUAL) or 0)
+    return {
+        "decided": total,
+        "automatic": automatic,
+        "automatic_share": round(automatic / total, 4) if total else None,
+        "as_of": IndicatorRefresh.objects.aggregate(at=Max("refreshed_at"))["at"],
     }

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from masar.accounts.models import User
 from masar.applications.models import Application
 from masar.core.errors import MasarError, NotFound, ValidationFailed
-from masar.core.pagination import KeysetPaginator, capped_count
+from masar.core.pagination import CappedCount, KeysetPage, KeysetPaginator, capped_count
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
 from masar.core.throttling import TrackAddressThrottle, TrackApplicationThrottle
@@ -98,6 +98,7 @@ class DecisionChoice:
 
 
 # The queue's field for each name a decision error carries (for the error summary's links).
+QUEUE_PAGE = 50
 _QUEUE_FIELDS = {
     "decision": "d-decision",
     "reason_code": "d-code",
@@ -115,6 +116,15 @@ def _queue_filters(request: HttpRequest) -> dict[str, Any]:
     if nationality := request.GET.get("nationality", "").strip():
         filters["nationality"] = nationality[:3]
     return filters
+
+
+def _matching(page: KeysetPage) -> CappedCount:
+    """How many applications match the filters, told by the page itself: exact when it is
+    the only page, else more than a page's worth. Counting a filtered backlog would read
+    it whole (a filter on the pilgrim's nationality is not in the queue's index)."""
+    if page.has_next() or page.has_previous():
+        return CappedCount(QUEUE_PAGE, True)
+    return CappedCount(len(page), False)
 
 
 def _decision_ids(qs: Any, choice: DecisionChoice) -> list[int]:
@@ -186,7 +196,7 @@ def decision_queue(request: HttpRequest) -> HttpResponse:
                 )
             if not summary:
                 return _decision_confirm(request, qs, choice, ids)
-    page = KeysetPaginator(qs, 50).get_page(request.GET.get("cursor"))
+    page = KeysetPaginator(qs, QUEUE_PAGE).get_page(request.GET.get("cursor"))
     rows = [(app, selectors.waiting_due(app)) for app in page]
     return render(
         request,
@@ -199,8 +209,10 @@ def decision_queue(request: HttpRequest) -> HttpResponse:
             "choice": choice,
             "reasons": RejectionReason.choices,
             "filters": filters,
-            "total": capped_count(qs),
-            "stats": selectors.decision_stats(actor),
+            # The backlog on the queue's index; the filtered queue's count from its page.
+            "total": capped_count(selectors.decision_queue(actor)),
+            "matching": _matching(page) if filters else None,
+            "stats": selectors.decision_totals(actor),
         },
         status=400 if summary else 200,
     )

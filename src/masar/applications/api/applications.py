@@ -75,7 +75,7 @@ class ApplicationListApi(_Scoped):
         if value := params.get("passport_number"):
             qs = selectors.applications_by_passport(qs, value)
         if value := params.get("q"):
-            qs = selectors.application_search(qs, value)
+            qs = selectors.application_search(qs, value, actor=self.actor())
         return qs
 
     @extend_schema(
@@ -86,8 +86,9 @@ class ApplicationListApi(_Scoped):
             OpenApiParameter(
                 "q",
                 str,
-                description="An application, passport or visa number (exact), or a part of "
-                "the pilgrim's name (three letters or more).",
+                description="An application, passport or visa number (exact), or the start "
+                "of the pilgrim's surname or given names (three letters or more): a name "
+                f"search answers at most its first {selectors.NAME_MATCHES} matches.",
             ),
         ],
         summary="Applications the caller may see",

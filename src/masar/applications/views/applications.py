@@ -25,13 +25,15 @@ from masar.applications.services.transitions import transition_allowed
 from masar.applications.states import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus
 from masar.applications.views.common import actor_of, is_agent, is_company
 from masar.core.errors import MasarError, Unprocessable
-from masar.core.pagination import KeysetPaginator
+from masar.core.pagination import KeysetPaginator, capped_count
 from masar.core.params import is_whole_number
 from masar.core.reads import personal_data_read
 from masar.web.case_file import case_file
 
 #: The most applications one bulk action takes from a search.
 BULK_LIMIT = 500
+#: The most groups whose applications a search by group name adds.
+GROUP_MATCHES = 20
 
 
 @login_required
@@ -57,8 +59,11 @@ def applications(request: HttpRequest) -> HttpResponse:
             "can_decide": is_company(actor),
             "reason_form": ReasonForm(),
             "saved_searches": SavedSearch.objects.filter(user=actor),
+            "name_matches": selectors.NAME_MATCHES if selectors.is_name_search(q) else None,
             "matching_submitted": (
-                qs.filter(status=ApplicationStatus.SUBMITTED).count() if is_company(actor) else 0
+                capped_count(qs.filter(status=ApplicationStatus.SUBMITTED))
+                if is_company(actor)
+                else 0
             ),
         },
     )
@@ -72,11 +77,14 @@ def application_search(qs: Any, *, actor: User, status: str = "", q: str = "") -
     if status:
         qs = qs.filter(status__in=disclosure.status_filter(actor, status))
     if q:
-        found = selectors.application_search(qs, q)
-        groups = Group.objects.filter(name__icontains=q).values("pk")
+        found = selectors.application_search(qs, q, actor=actor)
+        # The groups first (a small table): an `OR` with a subquery that may be empty
+        # makes the planner walk the whole list looking for its rows.
+        groups = Group.objects.filter(name__icontains=q)
         if is_whole_number(q):
-            groups = groups.union(Group.objects.filter(pk=int(q)).values("pk"))
-        qs = found | qs.filter(group_id__in=groups)
+            groups = groups | Group.objects.filter(pk=int(q))
+        group_ids = list(groups.values_list("pk", flat=True)[:GROUP_MATCHES])
+        qs = found | qs.filter(group_id__in=group_ids) if group_ids else found
     return qs
 
 

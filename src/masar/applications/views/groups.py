@@ -129,7 +129,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
                 )
             if not result.done and not result.refused:
                 messages.info(request, _("There is no draft to submit."))
-    apps = selectors.application_list(actor=actor).filter(group=group)
+    apps = selectors.group_applications(actor=actor, group=group)
     status = request.GET.get("status", "")
     if status:
         apps = apps.filter(status__in=disclosure.status_filter(actor, status))
@@ -150,7 +150,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "counts": disclosure.shown_counts(
                 actor,
                 selectors.status_counts_capped(
-                    selectors.application_list(actor=actor).filter(group=group)
+                    selectors.group_applications(actor=actor, group=group)
                 ),
             ),
             "jobs": selectors.manifest_job_list(actor=actor).filter(group=group)[:10],
