@@ -61,7 +61,7 @@ def test_the_licensing_officer_registers_and_suspends_a_hotel(licensing_officer:
     hotel.refresh_from_db()
     assert hotel.status == "suspended"
     page = client.get(f"/providers/hotels/{hotel.pk}/").content.decode()
-    assert "hotel.suspended" in page
+    assert "Hotel suspended" in page and "hotel.suspended" not in page
 
 
 def test_a_bad_registration_keeps_the_values_with_field_errors(licensing_officer: Any):
