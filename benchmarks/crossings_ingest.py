@@ -12,7 +12,7 @@ outbox relay after commit. Measured three ways in the same run: the servers with
 after each commit (the default, `ratio`), the servers with the relay deferred to its own
 process, and one server process with the relay after each commit (the configuration of ADR
 0075). The baseline inserts the same 2N crossing rows directly (`bulk_create`, no checks,
-no stays, no events). Ratio = baseline time / API time. The issue's target: at least 2,000
+no stays, no events). Ratio = baseline time / API time. The target: at least 2,000
 crossings per second.
 
     .venv/bin/python benchmarks/crossings_ingest.py [--quick] [--count N] [--batch B]

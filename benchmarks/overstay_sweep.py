@@ -20,7 +20,7 @@ usual bulk-load order), then the tables are analyzed. Then, in the same run (ADR
   timed uncommitted and rolled back (`ratio_floor`, count time / floor time).
 
 The sweep runs with the outbox relay deferred to its own process, as in production
-(MASAR_OUTBOX_RELAY_ON_COMMIT off). Ratios are count time / sweep time (the issue's target,
+(MASAR_OUTBOX_RELAY_ON_COMMIT off). Ratios are count time / sweep time (the target,
 the sweep within 3 times the bare count, is a ratio of at least 0.333; it is claimed for
 the steady state only).
 

@@ -1,4 +1,4 @@
-"""The transition table and the shared mechanism later issues will use."""
+"""The transition table and the shared mechanism the later apps will use."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_a_later_issue_moves_an_application_through_the_same_mechanism(
 ):
     # given an application in screening
     app = _screening(draft, agent_staff, company_staff)
-    # when the screening issue refers it, with the mechanism
+    # when screening refers it, with the mechanism
     from django.db import transaction
 
     with transaction.atomic():

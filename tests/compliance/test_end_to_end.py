@@ -1,4 +1,4 @@
-"""The issue's "done when": pilgrims of one company overstay past the threshold, the sweep
+"""Operator compliance, end to end: pilgrims of one company overstay past the threshold, the sweep
 runs, violations and fines appear, the company is suspended and its next submission is
 refused with a coded error; an appeal cancels one violation and the ladder recomputes."""
 

@@ -1,4 +1,4 @@
-"""Bans: the services the border and compliance issues will call."""
+"""Bans: the services the border and compliance apps will call."""
 
 from __future__ import annotations
 

@@ -400,7 +400,7 @@ def test_company_approval_queues_the_screening_and_the_worker_runs_it(
     assert Application.objects.get(pk=referred.pk).status == "referred"
     clear.refresh_from_db()
     # Approved automatically by the screening; the visas app's hook on "approve" queues
-    # the issuance, which the same worker run may already have done (issue 6).
+    # the issuance, which the same worker run may already have done.
     assert clear.decided_automatically is True
     assert clear.status in {"approved", "issued"}
     assert Screening.objects.count() == 2

@@ -2,7 +2,7 @@
 
 Imported by `ApplicationsConfig.ready()`, so they are catalogued wherever Django runs.
 Every transition of `states.TRANSITIONS` emits its event with the same payload shape,
-so that later issues can use the transitions declared for them without new types.
+so that the later apps can use the transitions declared for them without new types.
 """
 
 from __future__ import annotations

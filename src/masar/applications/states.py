@@ -6,7 +6,7 @@ timestamp it records, the event it emits and its effect on the quota and on the
 one-active-application-per-passport lock. `masar.applications.services.transitions.
 application_transition` is the only code that moves an application between states; the
 named services (`application_submit`, `application_company_approve`, ...) check their own
-guards and then call it. Later issues (screening, visas, border) use the rows already
+guards and then call it. The later apps (screening, visas, border) use the rows already
 declared here, or add theirs with `transition_register`, and call the same mechanism.
 
 The journey up to the consular decision:
@@ -33,7 +33,7 @@ draft -> submitted -> screening --screen_clear--> decision --approve--> approved
 After a clear screening the screening service takes `approve` as SYSTEM at once when the
 season's rules allow it (`SeasonRules.auto_decision`; the application records
 `decided_automatically`); otherwise, and always after a referral, the application waits in
-`decision` for the foreign ministry (issue 6).
+`decision` for the foreign ministry.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class Transition:
     timestamp: str
     reason_required: bool = False
     releases_quota: bool = False
-    # The issue that owns the service calling this transition (documentation only).
+    # The app that owns the service calling this transition (documentation only).
     owner: str = "applications"
 
 
@@ -125,7 +125,7 @@ def transition_after_commit(name: str, func: Callable[[list[int]], None]) -> Non
 
 
 def transition_register(transition: Transition) -> Transition:
-    """Declare a transition. A name is declared once; a later issue adds new names only."""
+    """Declare a transition. A name is declared once; a later app adds new names only."""
     if transition.name in TRANSITIONS:
         raise ValueError(f"transition {transition.name!r} is already declared")
     TRANSITIONS[transition.name] = transition
@@ -175,7 +175,7 @@ _t(
     "withdrawn_at",
     releases_quota=True,
 )
-# Screening (issue 5): a clear screening goes on to the consular decision; a possible match
+# Screening: a clear screening goes on to the consular decision; a possible match
 # is referred to the interior ministry's security analysts first.
 _t(
     "screen_clear",
@@ -216,8 +216,8 @@ _t(
     releases_quota=True,
     owner="screening",
 )
-# The consular decision (issue 6; `approve` is also taken by the screening service as SYSTEM
-# when the season decides clear applications automatically).
+# The consular decision (`approve` is also taken by the screening service as SYSTEM when
+# the season decides clear applications automatically).
 _t(
     "approve",
     {S.DECISION},
@@ -238,7 +238,7 @@ _t(
     releases_quota=True,
     owner="visas",
 )
-# Visas (issue 6).
+# Visas.
 _t(
     "issue",
     {S.APPROVED},
@@ -259,7 +259,7 @@ _t(
     reason_required=True,
     owner="visas",
 )
-# Border (issue 7).
+# Border.
 _t(
     "enter",
     {S.ISSUED},

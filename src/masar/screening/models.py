@@ -236,7 +236,7 @@ class BanSource(models.TextChoices):
 
 class Ban(models.Model):
     """A person barred from a visa until a date (none: until lifted), by passport or by
-    name and birth date. The border and compliance issues add them after overstays."""
+    name and birth date. The border and compliance apps add them after overstays."""
 
     passport_issuing_state = models.CharField(max_length=3, blank=True)
     passport_number = models.CharField(max_length=20, blank=True)

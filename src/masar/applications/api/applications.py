@@ -1,4 +1,5 @@
-"""Applications: create, read, and the transitions of this issue (one by one and in bulk)."""
+"""Applications: create, read, and the transitions of the application workflow (one by one
+and in bulk)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Moving applications through `states.TRANSITIONS`: the shared mechanism and the named
-services of this issue (submit, company approval, return, withdrawal), one by one and in
-bulk. Later issues call `application_transition` for the rows declared for them.
+services of the application workflow (submit, company approval, return, withdrawal), one by
+one and in bulk. The later apps call `application_transition` for the rows declared for them.
 """
 
 from __future__ import annotations

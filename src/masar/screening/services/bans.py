@@ -1,4 +1,4 @@
-"""Bans: a person barred from visas until a date. The border and compliance issues add them
+"""Bans: a person barred from visas until a date. The border and compliance apps add them
 (after an overstay, for the season's `overstay_ban_years`); security analysts too."""
 
 from __future__ import annotations
