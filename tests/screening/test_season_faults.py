@@ -134,7 +134,8 @@ def test_a_killed_worker_and_a_lost_database_connection_lose_and_repeat_nothing(
         )
     )
     assert cleared == Counter({app.pk: 1 for app in apps})
-    assert set(Application.objects.values_list("status", flat=True)) == {"approved"}
+    # (the second worker lives on: it may already have issued the visa of a cleared one)
+    assert set(Application.objects.values_list("status", flat=True)) <= {"approved", "issued"}
 
 
 def _running_ids() -> list[int]:
