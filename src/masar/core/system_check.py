@@ -80,6 +80,12 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "libfontconfig.so.1", "PDF documents", "libfontconfig1", _library("libfontconfig.so.1")
     ),
     Requirement("fc-list and a font", "PDF documents", "fontconfig fonts-dejavu-core", _some_font),
+    Requirement(
+        "msgfmt and xgettext",
+        "translation catalogues (make messages and their tests)",
+        "gettext",
+        lambda: bool(shutil.which("msgfmt") and shutil.which("xgettext")),
+    ),
 )
 
 
