@@ -91,6 +91,8 @@ def test_an_agent_uploads_a_group_zip_and_sees_each_rejection_with_its_reason(
     batch = PhotoBatch.objects.get()
     assert (batch.status, batch.total_files) == ("queued", 5)
     photo_batch_run(batch_id=batch.pk)  # what the worker's task does
+    # The page's poll may have caught the run half way: read the finished batch.
+    page.reload()
     page.wait_for_selector("#photo-report")
 
     def row(name: str) -> str:
