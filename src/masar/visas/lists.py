@@ -39,7 +39,7 @@ def _user(request: HttpRequest) -> User:
 
 def visa_search(qs: QuerySet[Visa], params: Any) -> tuple[QuerySet[Visa], dict[str, str]]:
     """The list filtered by what was asked (each value kept to show it back): a visa or
-    passport number (exact, upper case), a group id, the issue day (Riyadh) and status."""
+    passport number (exact, upper case), a group id, the day of issue (Riyadh) and status."""
     kept: dict[str, str] = {}
     if q := params.get("q", "").strip().upper()[:20]:
         kept["q"] = q
