@@ -239,6 +239,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "masar.core.api.openapi.MasarAutoSchema",
+    # OPTIONS names the endpoint and its methods; bodies are in the schema.
+    "DEFAULT_METADATA_CLASS": "masar.core.api.metadata.MasarMetadata",
     "DEFAULT_PAGINATION_CLASS": "masar.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "masar.core.api.errors.exception_handler",
