@@ -167,3 +167,56 @@ class Receiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+FLOOR_SENDER = r"""
+import base64, hashlib, hmac, json, sys, time, uuid
+import httpx
+port, count, size = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+key = b"k" * 32
+body = json.dumps({"type": "application.issued", "data": {"pad": "x" * max(0, size - 60)}}).encode()
+with httpx.Client(trust_env=False, limits=httpx.Limits(max_keepalive_connections=2)) as client:
+    for _ in range(count):
+        webhook_id, stamp = "msg_" + uuid.uuid4().hex, str(int(time.time()))
+        digest = hmac.new(key, f"{webhook_id}.{stamp}.".encode() + body, hashlib.sha256).digest()
+        response = client.post(
+            f"http://127.0.0.1:{port}/floor", content=body,
+            headers={"content-type": "application/json", "webhook-id": webhook_id,
+                     "webhook-timestamp": stamp,
+                     "webhook-signature": "v1," + base64.b64encode(digest).decode()},
+        )
+        assert response.status_code == 204, response.status_code
+"""
+
+
+def webhook_floor(python: str, count: int, body_bytes: int) -> dict[str, float]:
+    """The least work any sender must do per webhook delivery, timed on this machine: a
+    signed POST of a body of the day's mean size over a kept-alive connection, with the
+    same HTTP client as Masar, and nothing else (no queue, no database, no retry state).
+    The sender is a process of its own so that its CPU is counted alone; the receiver is
+    another instance of the day's, in this process."""
+    import resource
+    import subprocess
+
+    receiver = Receiver()
+
+    def send(n: int) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
+        subprocess.run([python, "-c", FLOOR_SENDER, str(receiver.port), str(n),
+                        str(body_bytes)], check=True)  # fmt: skip
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return cpu, time.monotonic() - started
+
+    try:
+        # The sender's start (the interpreter, httpx's import) is timed apart and taken off.
+        start_cpu, start_wall = send(0)
+        cpu, wall = send(count)
+        cpu, wall = max(0.0, cpu - start_cpu), max(0.0, wall - start_wall)
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()
+    assert len(receiver.received) == count, (len(receiver.received), count)
+    return {"deliveries": count, "body_bytes": body_bytes, "sender_cpu_s": round(cpu, 2),
+            "wall_s": round(wall, 2), "sender_cpu_ms_per_delivery": round(cpu / count * 1000, 3)}  # fmt: skip

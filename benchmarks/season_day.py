@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from _cluster import OwnCluster, ProcessTree, free_port  # noqa: E402 - benchmarks/ on sys.path
-from _season_clients import STOP, Api, CallStats, Receiver  # noqa: E402
+from _season_clients import STOP, Api, CallStats, Receiver, webhook_floor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -355,6 +355,7 @@ def run(args: argparse.Namespace, size: dict[str, Any]) -> dict[str, Any]:
         end_to_end = time.monotonic() - day.clock  # type: ignore[attr-defined]
         result = reconciliation.reconcile(day, world, plan)
         extra = reconciliation.figures(day)
+        extra["webhook_floor"] = _webhook_floor(day, size, result)
         peaks = {name: round(tree.peak_mb, 1) for name, tree in day.trees.items()}
         return _summary(day, size, counts, result, extra, peaks, end_to_end)
     finally:
@@ -362,6 +363,29 @@ def run(args: argparse.Namespace, size: dict[str, Any]) -> dict[str, Any]:
         day.close()
         if stop["signal"]:
             print(f"stopped by signal {stop['signal']}; cluster removed", file=sys.stderr)
+
+
+# The envelope around an event's payload (id, type, version, time, sequence, subject).
+ENVELOPE_BYTES = 190
+
+
+def _webhook_floor(day: Day, size: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """The least CPU any sender needs for the day's webhook deliveries (`webhook_floor`),
+    timed after the day on the same machine, set against what the day's drain cost."""
+    body = ENVELOPE_BYTES + day.scalar(
+        "SELECT coalesce(avg(octet_length(payload::text)), 0)::int FROM integration_outboxevent"
+    )
+    floor = webhook_floor(sys.executable, min(20_000, max(1_000, result["deliveries"])), body)
+    per_app = result["deliveries"] / size["applications"]
+    floor_ms = floor["sender_cpu_ms_per_delivery"] * per_app
+    full_day = FULL["applications"] * floor_ms / 1000
+    return {
+        **floor,
+        "deliveries_per_application": round(per_app, 1),
+        "sender_cpu_ms_per_application": round(floor_ms, 2),
+        # A full-size day's webhooks alone, at the floor, on this machine's two cores.
+        "full_day_seconds_on_two_cores": round(full_day / 2, 1),
+    }
 
 
 PILGRIMS_A_YEAR = 30_000_000
@@ -437,6 +461,7 @@ def _summary(day: Day, size: dict[str, Any], counts: dict[str, Any], result: dic
             k: result[k]
             for k in ("deliveries", "received_total", "received_again", "refused_by_receiver")
         },  # fmt: skip
+        "webhook_floor": extra["webhook_floor"],
         "errors_in_restart_window": result["errors_in_restart_window"],
         "orphaned_task_rows": result["orphaned_task_rows"],
         "audit": result["audit"],

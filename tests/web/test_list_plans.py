@@ -152,6 +152,15 @@ def test_searches_read_the_key_and_name_indexes(on_pg: None) -> None:
             assert plan[1]["Index Name"] in indexes, plan
 
 
+def test_a_group_name_search_reads_its_trigram_index(on_pg: None) -> None:
+    """Part of a group's name (the lists' search) on the trigram index, not a scan."""
+    from masar.applications.models import Group
+
+    plan = _plan(Group.objects.filter(name__icontains="ramad").values("pk")[:20])
+    assert not [n for n in plan if n["Node Type"] == "Seq Scan"], plan
+    assert "group_name_search" in {n.get("Index Name") for n in plan}, plan
+
+
 def test_visa_lists_read_their_scope_index(
     on_pg: None, company_staff: Any, agent_staff: Any
 ) -> None:

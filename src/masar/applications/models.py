@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from masar.applications.states import ApplicationStatus
-from masar.core.indexes import NamePrefixIndex
+from masar.core.indexes import NamePrefixIndex, NameSearchIndex
 from masar.operators.models import Agent, Company
 from masar.seasons.models import Season
 
@@ -70,6 +70,8 @@ class Group(models.Model):
         indexes = [
             models.Index(fields=["agent", "season"]),
             models.Index(fields=["company", "season"]),
+            # Part of a group's name, in the lists' search (trigrams on PostgreSQL).
+            NameSearchIndex(field="name", name="group_name_search"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -24,7 +24,7 @@ import httpx
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -302,6 +302,42 @@ def delivery_attempt(client: httpx.Client, claim: Claim) -> AttemptResult:
         )
 
 
+def deliveries_delivered(sent: list[tuple[Claim, AttemptResult]]) -> int:
+    """Record successful attempts of one claimed batch in one statement; returns how many
+    were still ours (the rest lost their lease to another worker, whose result counts).
+
+    A dispatch records its successes once per batch rather than once per delivery: the
+    rows were leased together, and a later delivery of the same subject becomes claimable
+    only when this statement commits, so per-subject order holds. A worker killed between
+    the attempts and this statement leaves the lease to expire, and those deliveries are
+    sent again with the same `webhook-id`, as for a worker killed mid-attempt.
+    """
+    if not sent:
+        return 0
+    now = timezone.now()
+    ids = [claim.delivery_id for claim, _result in sent]
+    return WebhookDelivery.objects.filter(
+        pk__in=ids,
+        lease_token__in={claim.lease_token for claim, _result in sent},
+        status=DeliveryStatus.PENDING,
+    ).update(
+        status=DeliveryStatus.DELIVERED,
+        attempts=F("attempts") + 1,
+        delivered_at=now,
+        last_status_code=Case(
+            *[When(pk=c.delivery_id, then=Value(r.status_code)) for c, r in sent],
+            output_field=IntegerField(),
+        ),
+        last_error="",
+        last_response_ms=Case(
+            *[When(pk=c.delivery_id, then=Value(r.elapsed_ms)) for c, r in sent],
+            output_field=IntegerField(),
+        ),
+        locked_until=None,
+        lease_token=None,
+    )
+
+
 def delivery_record(claim: Claim, result: AttemptResult) -> str:
     """Record an attempt's outcome: delivered, retry (scheduled), dead, or stale (our lease
     was lost to another worker, whose result counts instead)."""
@@ -389,6 +425,25 @@ def http_client() -> httpx.Client:
     )
 
 
+def _successes_record(
+    report: DispatchReport,
+    succeeded: list[tuple[Claim, AttemptResult]],
+    health_touched_at: float | None,
+) -> float | None:
+    """Record the successes so far (before anything that follows them) in the report and
+    the endpoint's health; empties `succeeded`. Returns when the health was last touched."""
+    done = deliveries_delivered(succeeded)
+    report.delivered += done
+    report.stale += len(succeeded) - done
+    report.outcomes += ["delivered"] * done + ["stale"] * (len(succeeded) - done)
+    succeeded.clear()
+    # The endpoint's health: reset after failures, else touched once a minute.
+    if done and (health_touched_at is None or time.monotonic() - health_touched_at > 60):
+        _subscription_succeeded(report.subscription_id, timezone.now())
+        return time.monotonic()
+    return health_touched_at
+
+
 def webhook_dispatch_run(*, subscription_id: int, worker: str = "") -> DispatchReport:
     """Send what is due for one subscription, in claimed batches, for a bounded time.
 
@@ -408,6 +463,7 @@ def webhook_dispatch_run(*, subscription_id: int, worker: str = "") -> DispatchR
             claims = deliveries_claim(subscription_id=subscription_id, worker=worker)
             if not claims:
                 break
+            succeeded: list[tuple[Claim, AttemptResult]] = []
             for index, claim in enumerate(claims):
                 if (
                     time.monotonic() >= deadline
@@ -415,21 +471,21 @@ def webhook_dispatch_run(*, subscription_id: int, worker: str = "") -> DispatchR
                 ):
                     deliveries_release(claims[index:])
                     break
-                outcome = delivery_record(claim, delivery_attempt(client, claim))
+                result = delivery_attempt(client, claim)
                 report.sent += 1
+                if result.ok:
+                    succeeded.append((claim, result))
+                    continue
+                health_touched_at = _successes_record(report, succeeded, health_touched_at)
+                outcome = delivery_record(claim, result)
                 report.outcomes.append(outcome)
-                if outcome == "delivered":
-                    report.delivered += 1
-                    # The endpoint's health: reset after failures, else touched once a minute.
-                    if health_touched_at is None or time.monotonic() - health_touched_at > 60:
-                        _subscription_succeeded(subscription_id, timezone.now())
-                        health_touched_at = time.monotonic()
-                elif outcome == "stale":
+                if outcome == "stale":
                     report.stale += 1
                 else:
                     report.dead += outcome == "dead"
                     report.failed += outcome == "retry"
                     health_touched_at = None
+            health_touched_at = _successes_record(report, succeeded, health_touched_at)
             if time.monotonic() >= deadline:
                 if claimable(timezone.now()).filter(subscription_id=subscription_id).exists():
                     dispatch_request(subscription_ids=[subscription_id], force=True)
