@@ -33,6 +33,11 @@ immediate` during the crossings; the receiver answering 503 for `--fail-window` 
 rehearsal in its settings module (`_settings` below, written to its temporary directory):
 they are settings of the product, and the production defaults only wait longer.
 
+After the day, the floor of its webhooks is timed on the same machine (`webhook_floor`):
+the CPU of a bare sender (sign and POST a body of the day's mean size over a kept-alive
+connection, nothing else) per delivery, times the day's deliveries per application; no
+implementation of at-least-once delivery to these subscribers can do with less.
+
 The reconciliation (SQL against the database, the receiver's log) is printed and asserted;
 the exit status is 1 on any loss, duplicate, stuck job, failed audit verification or 5xx
 outside the database restart. The last line is `RESULT {json}`.
