@@ -191,17 +191,27 @@ def visas(day: Any, world: dict[str, Any]) -> dict[str, Any]:
 
 def crossings_plan(numbers: list[str], seed: int) -> dict[str, list[list[dict]]]:
     """Entries for 2/3 of the visas over three ports, exits for a third of those entered
-    through the two ports online; batches of 200 per port."""
+    through the two ports online; batches of 200 per port.
+
+    The gates' times lie in the past, within the Kingdom's day on which the last visa was
+    issued (a visa is valid from the day of its issue, Riyadh time): entries in the first
+    half of the time since then (at most 4 hours), each exit a quarter of it later. A day
+    that runs past midnight in Riyadh would otherwise send entries dated before the visas
+    they present, and the border rightly refuses those."""
     rng = random.Random(seed + 2)
     numbers = sorted(numbers)
     rng.shuffle(numbers)
     entering = numbers[: len(numbers) * 2 // 3]
-    base = dt.datetime.now(dt.UTC) - dt.timedelta(hours=6)
+    now = dt.datetime.now(dt.UTC)
+    riyadh = dt.timezone(dt.timedelta(hours=3))
+    midnight = now.astimezone(riyadh).replace(hour=0, minute=0, second=0, microsecond=0)
+    base = max(now - dt.timedelta(hours=8), midnight.astimezone(dt.UTC))
+    span = (now - base).total_seconds()
     per_port: dict[str, list[dict]] = {p: [] for p in GATE_PORTS}
     exits: dict[str, list[dict]] = {p: [] for p in GATE_PORTS}
     for i, number in enumerate(entering):
         port = GATE_PORTS[i % 3]
-        at = base + dt.timedelta(seconds=rng.randrange(4 * 3600))
+        at = base + dt.timedelta(seconds=rng.uniform(0, span / 2))
         per_port[port].append(
             {"client_event_id": f"in-{number}", "port_code": port, "direction": "entry",
              "occurred_at": at.isoformat(), "visa_number": number, "source": "gate"}
@@ -209,7 +219,7 @@ def crossings_plan(numbers: list[str], seed: int) -> dict[str, list[list[dict]]]
         if port != GATE_PORTS[2] and i % 3 == 0:
             exits[port].append(
                 {"client_event_id": f"out-{number}", "port_code": port, "direction": "exit",
-                 "occurred_at": (at + dt.timedelta(hours=1)).isoformat(),
+                 "occurred_at": (at + dt.timedelta(seconds=span / 4)).isoformat(),
                  "visa_number": number, "source": "gate"}
             )  # fmt: skip
     plan = {}
