@@ -17,6 +17,7 @@ from masar.visas.keys import KeyStore
 from masar.visas.models import Visa
 from masar.visas.services import visa_cancel
 from tests.visas import conftest as visas_fixtures
+from tests.worker_processes import database_url
 
 season = visas_fixtures.season
 quotas = visas_fixtures.quotas
@@ -36,19 +37,13 @@ pytestmark = [
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _drill(tmp_path: Path, keys: Path, *extra: str) -> tuple[int, dict[str, Any]]:
     done = subprocess.run(
         [
             sys.executable,
             str(REPO / "tools" / "restore_drill.py"),
             "--source-url",
-            _database_url(),
+            database_url(),
             "--keys",
             str(keys),
             "--seals",
@@ -75,8 +70,11 @@ def _populate(issued: Any, visa_officer: Any) -> list[Visa]:
 
 
 def _restored_databases() -> set[str]:
+    """This test database's restored copy, if it exists (not another xdist worker's, whose
+    drill may be running at the same moment)."""
+    target = f"{connection.settings_dict['NAME']}_restore"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%_restore"])
+        cursor.execute("SELECT datname FROM pg_database WHERE datname = %s", [target])
         return {row[0] for row in cursor.fetchall()}
 
 

@@ -3,62 +3,30 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from tests.core.tasks import sleeper
-
-REPO = Path(__file__).resolve().parents[2]
-MASAR = Path(sys.executable).with_name("masar")
+from tests.worker_processes import worker_env, worker_start
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def start_worker(tmp_path: Path) -> Iterator[Callable[[float], subprocess.Popen[bytes]]]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "masar.settings.test",
-        "DATABASE_URL": _database_url(),
-        "MASAR_SECRET_KEY": settings.SECRET_KEY,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-    }
+    env = worker_env()
     started: list[subprocess.Popen[bytes]] = []
 
     def start(grace: float) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [
-                str(MASAR),
-                "worker",
-                "--no-reload",
-                "--no-startup-delay",
-                "--interval",
-                "0.05",
-                "--worker-id",
-                "deploy-1",
-                "--grace",
-                str(grace),
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=(tmp_path / "worker.log").open("wb"),
-            stderr=subprocess.STDOUT,
+        process = worker_start(
+            env, tmp_path / "worker.log", "--worker-id", "deploy-1", "--grace", str(grace)
         )
         started.append(process)
         return process

@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -15,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -25,9 +23,7 @@ from masar.integration.models import DeliveryStatus, WebhookDelivery
 from masar.integration.services import event_emit
 from masar.integration.services.delivery import CLAIM_BATCH
 from tests.integration.conftest import subscribe
-
-REPO = Path(__file__).resolve().parents[2]
-MASAR = Path(sys.executable).with_name("masar")
+from tests.worker_processes import worker_env, worker_start
 
 pytestmark = [
     pytest.mark.usefixtures("synthetic_payloads"),
@@ -37,43 +33,14 @@ pytestmark = [
 ]
 
 
-def _database_url() -> str:
-    """The test database (pytest-django's, with any xdist suffix) as a URL for a subprocess."""
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def start_worker(tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen[bytes]]]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
-        "DATABASE_URL": _database_url(),
-        "MASAR_SECRET_KEY": settings.SECRET_KEY,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-    }
+    env = worker_env("tests.integration.worker_settings")
     workers: list[subprocess.Popen[bytes]] = []
 
     def start(name: str) -> subprocess.Popen[bytes]:
-        log = (tmp_path / f"{name}.log").open("wb")
-        process = subprocess.Popen(
-            [
-                str(MASAR),
-                "worker",
-                "--queue-name",
-                "integration",
-                "--no-reload",
-                "--no-startup-delay",
-                "--interval",
-                "0.05",
-                "--worker-id",
-                name,
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        process = worker_start(
+            env, tmp_path / f"{name}.log", "--queue-name", "integration", "--worker-id", name
         )
         workers.append(process)
         return process

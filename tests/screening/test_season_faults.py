@@ -6,10 +6,8 @@ application was screened exactly once and none is left waiting."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -17,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
@@ -25,48 +22,19 @@ from masar.applications.models import Application, ApplicationTransition
 from masar.screening.models import Screening
 from masar.screening.services import applications_screening_resume
 from tests.screening.factories import make_watchlist
-
-REPO = Path(__file__).resolve().parents[2]
-MASAR = Path(sys.executable).with_name("masar")
+from tests.worker_processes import worker_env, worker_start
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def start_worker(tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen[bytes]]]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "masar.settings.test",
-        "DATABASE_URL": _database_url(),
-        "MASAR_SECRET_KEY": settings.SECRET_KEY,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-    }
+    env = worker_env()
     started: list[subprocess.Popen[bytes]] = []
 
     def start(name: str) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [
-                str(MASAR),
-                "worker",
-                "--queue-name",
-                "default",
-                "--no-reload",
-                "--no-startup-delay",
-                "--interval",
-                "0.05",
-                "--worker-id",
-                name,
-            ],  # fmt: skip
-            cwd=REPO,
-            env=env,
-            stdout=(tmp_path / f"{name}.log").open("wb"),
-            stderr=subprocess.STDOUT,
+        process = worker_start(
+            env, tmp_path / f"{name}.log", "--queue-name", "default", "--worker-id", name
         )
         started.append(process)
         return process
