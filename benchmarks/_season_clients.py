@@ -215,8 +215,7 @@ def webhook_floor(python: str, count: int, body_bytes: int) -> dict[str, float]:
         cpu, wall = send(count)
         cpu, wall = max(0.0, cpu - start_cpu), max(0.0, wall - start_wall)
     finally:
-        receiver.server.shutdown()
-        receiver.server.server_close()
+        receiver.close()
     assert len(receiver.received) == count, (len(receiver.received), count)
     return {"deliveries": count, "body_bytes": body_bytes, "sender_cpu_s": round(cpu, 2),
             "wall_s": round(wall, 2), "sender_cpu_ms_per_delivery": round(cpu / count * 1000, 3)}  # fmt: skip
