@@ -341,22 +341,12 @@ def deliveries_delivered(sent: list[tuple[Claim, AttemptResult]]) -> int:
 def delivery_record(claim: Claim, result: AttemptResult) -> str:
     """Record an attempt's outcome: delivered, retry (scheduled), dead, or stale (our lease
     was lost to another worker, whose result counts instead)."""
+    if result.ok:
+        return "delivered" if deliveries_delivered([(claim, result)]) else "stale"
     now = timezone.now()
     mine = WebhookDelivery.objects.filter(
         pk=claim.delivery_id, lease_token=claim.lease_token, status=DeliveryStatus.PENDING
     )
-    if result.ok:
-        done = mine.update(
-            status=DeliveryStatus.DELIVERED,
-            attempts=F("attempts") + 1,
-            delivered_at=now,
-            last_status_code=result.status_code,
-            last_error="",
-            last_response_ms=result.elapsed_ms,
-            locked_until=None,
-            lease_token=None,
-        )
-        return "delivered" if done else "stale"
     with transaction.atomic():
         delivery = mine.select_for_update().first()
         if delivery is None:
