@@ -104,3 +104,18 @@ def _visas(visa_for: Any) -> list[Any]:
         _CACHE.clear()
         _CACHE[key] = [visa_for(days_ago=20) for _ in range(3)]
     return _CACHE[key]
+
+
+def test_in_out_and_in_again_at_one_instant_is_one_stay(visa_for: Any, hotel_system: Any) -> None:
+    """The case the property found: three events of one pilgrim at the same second, in one
+    batch or one at a time, give the same single stay instead of failing the batch."""
+    visa = _visas(visa_for)[0]
+    at = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=2)
+    events = [
+        {"client_event_id": cid, "kind": kind, "occurred_at": at, "visa_number": visa.number}
+        for cid, kind in (("e0", "check_in"), ("e1", "check_out"), ("e2", "check_in"))
+    ]
+    together = _run(hotel_system, [events])
+    one_by_one = _run(hotel_system, [[e] for e in events])
+    assert together == one_by_one
+    assert [(s[3], s[4]) for s in together["stays"]] == [(at, at)]

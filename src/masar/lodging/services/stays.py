@@ -326,6 +326,10 @@ def _replay(events: Iterable[StayEvent]) -> list[tuple[dt.datetime, dt.datetime 
     opened: tuple[dt.datetime, str] | None = None
     for event in sorted(events, key=lambda e: (e.occurred_at, e.client_event_id)):
         if event.kind == StayEventKind.CHECK_IN and opened is None:
+            if out and out[-1][0] == event.occurred_at:
+                # Checked in, out and in again at one instant: two stays cannot begin at
+                # the same moment, the second check-in repeats the first.
+                continue
             opened = (event.occurred_at, event.source)
         elif event.kind == StayEventKind.CHECK_OUT and opened is not None:
             out.append((opened[0], event.occurred_at, opened[1]))
